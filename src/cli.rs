@@ -1,4 +1,4 @@
-//! The command line: `serve`, `setup`, `import-clients`, `demo` and `bench`.
+//! The command line: `serve`, `setup`, `import-clients` and `demo`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,8 +51,6 @@ pub enum Command {
     ImportClients(crate::import::ImportArgs),
     /// Load a sample provider, or add bulk clients for benchmarks.
     Demo(crate::demo::DemoArgs),
-    /// Measure the Client Manager against the same SQL run directly.
-    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -148,7 +146,6 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Setup(args) => crate::setup::run_cli(&db, args).await,
         Command::ImportClients(args) => crate::import::run_cli(&db, args).await,
         Command::Demo(args) => crate::demo::run_cli(&db, args).await,
-        Command::Bench(args) => crate::bench::run_cli(&db, &config, args).await,
     }
 }
 

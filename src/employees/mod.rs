@@ -4,7 +4,7 @@ mod queries;
 mod routes;
 
 pub use queries::{
-    active_options, all_options, display_name, display_name_in, insert, is_active_employee,
+    active_options, all_options, display_name, display_name_in, insert, is_active_employee, update,
     EmployeeOption, SaveError,
 };
 pub use routes::routes;
@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use crate::auth::{password, Role};
 use crate::ids::{EmployeeId, ProviderSiteId};
-use crate::provider_sites::parse_optional_id;
 use crate::text::{self, clean};
+use crate::web::forms::parse_optional_number;
 use crate::web::FieldErrors;
 
 /// A provider employee as listed and edited.
@@ -108,7 +108,7 @@ impl EmployeeForm {
         if role.is_none() {
             errors.add("role", "Choose Administrator or Staff.");
         }
-        let home_site_id = parse_optional_id(&self.home_site_id);
+        let home_site_id = parse_optional_number(&self.home_site_id);
         if home_site_id.is_err() {
             errors.add("home_site_id", "Choose a site from the list.");
         }

@@ -470,7 +470,12 @@ async fn deactivate(
         .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
 
+    // With no accounts to hand over the page offers no successor, so none is read.
+    let affected =
+        representatives::reassign::affected_clients(&state.db, admin.provider_id, employee_id)
+            .await?;
     let successor = match form.successor.trim() {
+        _ if affected.total == 0 => None,
         "" => None,
         value => match value.parse::<EmployeeId>() {
             Ok(id)

@@ -4,7 +4,7 @@
 mod queries;
 mod routes;
 
-pub use queries::{find, insert, list, list_options, SaveError, SiteOption};
+pub use queries::{find, insert, list, list_options, update, SaveError, SiteOption};
 pub use routes::routes;
 
 use std::str::FromStr;
@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::ids::{EmployeeId, ProviderSiteId};
 use crate::text::clean;
+use crate::web::forms::parse_optional_number;
 use crate::web::FieldErrors;
 
 /// A provider site as stored.
@@ -147,7 +148,7 @@ impl SiteForm {
             );
         }
 
-        let default_representative_id = parse_optional_id(&self.default_representative_id);
+        let default_representative_id = parse_optional_number(&self.default_representative_id);
         if default_representative_id.is_err() {
             errors.add(
                 "default_representative_id",
@@ -170,23 +171,6 @@ impl SiteForm {
             qualer_site_id: qualer_site_id.unwrap_or(None),
             ..input
         })
-    }
-}
-
-/// Parses an optional id from a drop-down: empty means none.
-pub fn parse_optional_id(value: &str) -> Result<Option<i64>, ()> {
-    parse_optional_number(value)
-}
-
-/// Parses an optional positive whole number: empty means none.
-pub fn parse_optional_number(value: &str) -> Result<Option<i64>, ()> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    match value.parse::<i64>() {
-        Ok(number) if number > 0 => Ok(Some(number)),
-        _ => Err(()),
     }
 }
 

@@ -217,11 +217,11 @@ struct ReassignPage {
 }
 
 impl ReassignPage {
-    fn from_selected(&self, id: &EmployeeId) -> bool {
+    fn is_from_selected(&self, id: &EmployeeId) -> bool {
         self.form.from == id.to_string()
     }
 
-    fn to_selected(&self, id: &EmployeeId) -> bool {
+    fn is_to_selected(&self, id: &EmployeeId) -> bool {
         self.form.to == id.to_string()
     }
 }
