@@ -44,6 +44,9 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::representatives::routes())
         .merge(crate::client_manager::routes())
         .merge(crate::clients::routes())
+        .merge(crate::client_sites::routes())
+        .merge(crate::assets::routes())
+        .merge(crate::stickers::routes())
         .fallback(web::not_found);
 
     features

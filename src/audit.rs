@@ -16,6 +16,8 @@ pub enum Entity {
     Client,
     ProviderSite,
     Employee,
+    ClientSite,
+    Asset,
 }
 
 impl Entity {
@@ -24,6 +26,8 @@ impl Entity {
             Entity::Client => "client",
             Entity::ProviderSite => "provider_site",
             Entity::Employee => "employee",
+            Entity::ClientSite => "client_site",
+            Entity::Asset => "asset",
         }
     }
 }

@@ -53,3 +53,11 @@ entity_id!(
     /// A person at a client company.
     ClientEmployeeId
 );
+entity_id!(
+    /// A location or other grouping of a client's assets.
+    ClientSiteId
+);
+entity_id!(
+    /// An instrument or other item of a client that the provider services.
+    AssetId
+);

@@ -2,15 +2,16 @@
 //!
 //! Layout: shared infrastructure (`config`, `db`, `auth`, `web`, `audit`, `text`) sits beside one
 //! module per capability (`setup`, `provider_sites`, `employees`, `representatives`, `clients`,
-//! `client_manager`, `import`, `demo`). Each capability module owns its routes, queries and
+//! `client_manager`, `client_sites`, `assets`, `stickers`, `import`, `demo`). Each capability module owns its routes, queries and
 //! templates; `app::router` merges the routers in one place.
 
 pub mod app;
+pub mod assets;
 pub mod audit;
 pub mod auth;
-pub mod bench;
 pub mod cli;
 pub mod client_manager;
+pub mod client_sites;
 pub mod clients;
 pub mod config;
 pub mod db;
@@ -22,6 +23,7 @@ pub mod import;
 pub mod provider_sites;
 pub mod representatives;
 pub mod setup;
+pub mod stickers;
 pub mod text;
 pub mod web;
 

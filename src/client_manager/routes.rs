@@ -2,8 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use axum_extra::extract::Query;
@@ -15,9 +14,9 @@ use crate::auth::Staff;
 use crate::clients::queries::{list_values, ListOption};
 use crate::clients::{ClientStatus, ListKind};
 use crate::employees::{self, EmployeeOption};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::provider_sites::{self, SiteOption};
-use crate::web::{render, CsrfToken, Section, Shell};
+use crate::web::{self, render, CsrfToken, Section, Shell};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -347,18 +346,9 @@ async fn export_rows(
     Ok(rows)
 }
 
-fn attachment(content_type: &'static str, extension: &str, body: Vec<u8>) -> Response {
-    let date = chrono::Utc::now().format("%Y-%m-%d");
-    let disposition = format!("attachment; filename=\"clients-{date}.{extension}\"");
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
+/// The file name of an export, such as `clients-2026-12-04`.
+fn export_stem() -> String {
+    format!("clients-{}", chrono::Utc::now().format("%Y-%m-%d"))
 }
 
 async fn export_csv(
@@ -367,11 +357,7 @@ async fn export_csv(
     Query(params): Query<Params>,
 ) -> AppResult<Response> {
     let rows = export_rows(&state, &staff, &params).await?;
-    let body = tokio::task::spawn_blocking(move || export::to_csv(&rows))
-        .await
-        .map_err(|error| AppError::Internal(error.into()))?
-        .map_err(|error| AppError::Internal(error.into()))?;
-    Ok(attachment("text/csv; charset=utf-8", "csv", body))
+    web::export::csv_download(export_stem(), export::table(&rows)).await
 }
 
 async fn export_xlsx(
@@ -380,13 +366,5 @@ async fn export_xlsx(
     Query(params): Query<Params>,
 ) -> AppResult<Response> {
     let rows = export_rows(&state, &staff, &params).await?;
-    let body = tokio::task::spawn_blocking(move || export::to_xlsx(&rows))
-        .await
-        .map_err(|error| AppError::Internal(error.into()))?
-        .map_err(|error| AppError::Internal(error.into()))?;
-    Ok(attachment(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xlsx",
-        body,
-    ))
+    web::export::xlsx_download(export_stem(), export::SHEET_NAME, export::table(&rows)).await
 }

@@ -12,6 +12,25 @@ pub use model::{
 pub use routes::routes;
 
 use crate::db::Db;
+
+/// The tabs of the client account page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Assets,
+    Orders,
+    Account,
+}
+
+impl Tab {
+    /// The last segment of the tab's address, `/clients/{id}/{path}`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Tab::Assets => "assets",
+            Tab::Orders => "orders",
+            Tab::Account => "account",
+        }
+    }
+}
 use crate::employees;
 use crate::ids::ProviderId;
 use crate::web::FieldErrors;
@@ -68,7 +87,30 @@ pub async fn company_fields(
     provider_id: ProviderId,
     input: &CompanyInput,
 ) -> Result<Vec<(&'static str, String)>, sqlx::Error> {
-    let site = match input.serving_site_id {
+    let names = reference_names(db, provider_id, input).await?;
+    Ok(company_fields_named(input, &names))
+}
+
+/// Display names of the list values, site and employees a company form points to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReferenceNames {
+    pub class: String,
+    pub invoicing: String,
+    pub standing: String,
+    pub category: String,
+    pub serving_site: String,
+    /// "(site default)" when the client has no client-specific representative.
+    pub representative: String,
+    pub account_manager: String,
+}
+
+/// Looks up the [`ReferenceNames`] of a company form.
+pub async fn reference_names(
+    db: &Db,
+    provider_id: ProviderId,
+    input: &CompanyInput,
+) -> Result<ReferenceNames, sqlx::Error> {
+    let serving_site = match input.serving_site_id {
         Some(id) => crate::provider_sites::find(db, provider_id, id)
             .await?
             .map(|s| s.name)
@@ -79,11 +121,28 @@ pub async fn company_fields(
         Some(id) => employees::display_name(db, provider_id, id).await?,
         None => "(site default)".to_owned(),
     };
-    let manager = match input.account_manager_id {
+    let account_manager = match input.account_manager_id {
         Some(id) => employees::display_name(db, provider_id, id).await?,
         None => String::new(),
     };
-    Ok(vec![
+    Ok(ReferenceNames {
+        class: queries::list_value_name(db, input.class_id).await?,
+        invoicing: queries::list_value_name(db, input.invoicing_id).await?,
+        standing: queries::list_value_name(db, input.standing_id).await?,
+        category: queries::list_value_name(db, input.category_id).await?,
+        serving_site,
+        representative,
+        account_manager,
+    })
+}
+
+/// Labels company information like [`company_fields`] with the reference names already looked
+/// up, for callers that label many clients pointing to the same few records.
+pub fn company_fields_named(
+    input: &CompanyInput,
+    names: &ReferenceNames,
+) -> Vec<(&'static str, String)> {
+    vec![
         ("Company name", input.name.clone()),
         ("Account number", input.account_number.clone()),
         ("Status", input.status.label().to_owned()),
@@ -92,22 +151,13 @@ pub async fn company_fields(
         ("Custom client name", input.custom_name.clone()),
         ("Legacy id", input.legacy_id.clone()),
         ("Currency", input.currency.clone()),
-        ("Class", queries::list_value_name(db, input.class_id).await?),
-        (
-            "Invoicing",
-            queries::list_value_name(db, input.invoicing_id).await?,
-        ),
-        (
-            "Standing",
-            queries::list_value_name(db, input.standing_id).await?,
-        ),
-        (
-            "Category",
-            queries::list_value_name(db, input.category_id).await?,
-        ),
-        ("Serving site", site),
-        ("Account Representative", representative),
-        ("Account manager", manager),
+        ("Class", names.class.clone()),
+        ("Invoicing", names.invoicing.clone()),
+        ("Standing", names.standing.clone()),
+        ("Category", names.category.clone()),
+        ("Serving site", names.serving_site.clone()),
+        ("Account Representative", names.representative.clone()),
+        ("Account manager", names.account_manager.clone()),
         ("Contact first name", input.contact.first_name.clone()),
         ("Contact last name", input.contact.last_name.clone()),
         ("Contact title", input.contact.title.clone()),
@@ -115,7 +165,7 @@ pub async fn company_fields(
         ("Contact phone", input.contact.phone.clone()),
         ("Contact mobile", input.contact.mobile.clone()),
         ("Contact fax", input.contact.fax.clone()),
-    ])
+    ]
 }
 
 /// Labelled headquarters addresses, for the audit trail.

@@ -3,9 +3,9 @@
 use serde::Deserialize;
 
 use crate::ids::{ClientId, EmployeeId, ListValueId, ProviderSiteId};
-use crate::provider_sites::parse_optional_id;
 use crate::representatives::Effective;
 use crate::text::{self, clean};
+use crate::web::forms::parse_optional_number;
 use crate::web::FieldErrors;
 
 /// Qualer's client statuses, with its numbers (`ClientStatusId`).
@@ -232,7 +232,7 @@ pub struct CompanyForm {
 
 /// A company form that passed validation. Ids are only shape-checked here; the caller checks
 /// that they belong to the provider.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompanyInput {
     pub name: String,
     /// Empty when a number is to be generated.
@@ -336,9 +336,9 @@ impl CompanyForm {
             );
         }
 
-        let mut id_field = |field: &str, value: &str| match parse_optional_id(value) {
+        let mut id_field = |field: &str, value: &str| match parse_optional_number(value) {
             Ok(id) => id,
-            Err(()) => {
+            Err(_) => {
                 errors.add(field, "Choose a value from the list.");
                 None
             }

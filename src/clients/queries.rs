@@ -88,6 +88,60 @@ pub async fn find(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Finds a client like [`find`], inside a transaction so the transaction's own uncommitted
+/// writes are read too.
+pub async fn find_in(
+    tx: &mut Tx,
+    provider_id: ProviderId,
+    client_id: ClientId,
+) -> Result<Option<Client>, sqlx::Error> {
+    let sql = format!("{} AND c.id = $2", select_client());
+    let row = sqlx::query(&sql)
+        .bind(provider_id.0)
+        .bind(client_id.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Returns the Qualer `ClientCompanyId` stored on a client, if any.
+pub async fn qualer_client_id(
+    tx: &mut Tx,
+    provider_id: ProviderId,
+    client_id: ClientId,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT qualer_client_id FROM clients WHERE provider_id = $1 AND id = $2")
+            .bind(provider_id.0)
+            .bind(client_id.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row
+        .map(|row| row.try_get::<Option<i64>, _>("qualer_client_id"))
+        .transpose()?
+        .flatten())
+}
+
+/// Stores Qualer's `ClientCompanyId` on a client that has none yet, such as one created in
+/// calserve and then found by its account number, so the next import finds it by that id.
+pub async fn link_qualer_client(
+    tx: &mut Tx,
+    provider_id: ProviderId,
+    client_id: ClientId,
+    qualer_client_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE clients SET qualer_client_id = $1 \
+         WHERE provider_id = $2 AND id = $3 AND qualer_client_id IS NULL",
+    )
+    .bind(qualer_client_id)
+    .bind(provider_id.0)
+    .bind(client_id.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A client with the Qualer id or account number given, for imports that update in place.
 pub async fn find_for_import(
     tx: &mut Tx,

@@ -10,11 +10,13 @@ use serde::Deserialize;
 
 use super::model::{Client, ClientStatus, CompanyForm, HeadquartersForm, ListKind};
 use super::queries::{self, NewClient, SaveError};
-use super::{changes_between, check_references, company_fields, headquarters_fields};
+use super::{changes_between, check_references, company_fields, headquarters_fields, Tab};
 use crate::audit::{self, Actor, Entity, Event};
 use crate::auth::Staff;
+use crate::client_sites::{self, ClientSite, EffectiveAddress};
 use crate::error::{AppError, AppResult};
 use crate::ids::ClientId;
+use crate::stickers::{self, Slots};
 use crate::web::{render_status, see_other, CsrfToken, FieldErrors, Section, SelectOption, Shell};
 use crate::AppState;
 
@@ -26,7 +28,6 @@ pub fn routes() -> Router<AppState> {
         .route("/clients/new", get(new_page).post(create))
         .route("/clients/{id}", get(open_client))
         .route("/clients/{id}/account", get(account_tab))
-        .route("/clients/{id}/assets", get(assets_tab))
         .route("/clients/{id}/orders", get(orders_tab))
         .route("/clients/{id}/company", post(save_company))
         .route("/clients/{id}/headquarters", post(save_headquarters))
@@ -293,39 +294,16 @@ async fn load(state: &AppState, staff: &Staff, client_id: ClientId) -> AppResult
         .ok_or(AppError::NotFound)
 }
 
-/// Which tab of the client page is open.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
-    Assets,
-    Orders,
-    Account,
-}
-
 #[derive(Template)]
 #[template(path = "clients/templates/empty_tab.html")]
 struct EmptyTabPage {
     shell: Shell,
     client: Client,
     tab: Tab,
+    stickers: Slots,
 }
 
-async fn assets_tab(
-    State(state): State<AppState>,
-    staff: Staff,
-    csrf: CsrfToken,
-    Path(client_id): Path<ClientId>,
-) -> AppResult<Response> {
-    let client = load(&state, &staff, client_id).await?;
-    Ok(render_status(
-        StatusCode::OK,
-        &EmptyTabPage {
-            shell: Shell::new(&staff, &csrf, Section::Service),
-            client,
-            tab: Tab::Assets,
-        },
-    ))
-}
-
+// TODO: the Orders tab lists work orders once they exist; until then it shows an empty state.
 async fn orders_tab(
     State(state): State<AppState>,
     staff: Staff,
@@ -333,14 +311,21 @@ async fn orders_tab(
     Path(client_id): Path<ClientId>,
 ) -> AppResult<Response> {
     let client = load(&state, &staff, client_id).await?;
-    Ok(render_status(
-        StatusCode::OK,
-        &EmptyTabPage {
-            shell: Shell::new(&staff, &csrf, Section::Service),
-            client,
-            tab: Tab::Orders,
-        },
-    ))
+    let stickers = stickers::slots(&state.db, staff.provider_id, client_id).await?;
+    let page = EmptyTabPage {
+        shell: Shell::new(&staff, &csrf, Section::Service),
+        client,
+        tab: Tab::Orders,
+        stickers,
+    };
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+/// A client site with the addresses it prints.
+struct SiteRow {
+    site: ClientSite,
+    billing: EffectiveAddress,
+    shipping: EffectiveAddress,
 }
 
 /// A field whose saved value differs from what the user submitted after a concurrent edit.
@@ -365,6 +350,8 @@ struct AccountPage {
     history: Vec<Event>,
     notice: Option<&'static str>,
     conflicts: Vec<ConflictField>,
+    stickers: Slots,
+    sites: Vec<SiteRow>,
 }
 
 #[derive(Deserialize, Default)]
@@ -427,6 +414,19 @@ async fn show_account(
         HISTORY_LIMIT,
     )
     .await?;
+    let stickers = stickers::slots(&state.db, staff.provider_id, client.id).await?;
+    let sites = client_sites::list(&state.db, staff.provider_id, client.id)
+        .await?
+        .into_iter()
+        .map(|site| {
+            let (billing, shipping) = client_sites::effective_address(&site, &client);
+            SiteRow {
+                site,
+                billing,
+                shipping,
+            }
+        })
+        .collect();
     let status = if parts.company_errors.is_empty()
         && parts.hq_errors.is_empty()
         && parts.conflicts.is_empty()
@@ -449,6 +449,8 @@ async fn show_account(
             history,
             notice: parts.notice,
             conflicts: parts.conflicts,
+            stickers,
+            sites,
         },
     ))
 }

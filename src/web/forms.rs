@@ -50,6 +50,22 @@ impl FieldErrors {
     }
 }
 
+/// A form value that should be a positive whole number (an id or a count) and is not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidNumber;
+
+/// Parses an optional positive whole number, such as an id from a drop-down: empty means none.
+pub fn parse_optional_number(value: &str) -> Result<Option<i64>, InvalidNumber> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    match value.parse::<i64>() {
+        Ok(number) if number > 0 => Ok(Some(number)),
+        _ => Err(InvalidNumber),
+    }
+}
+
 /// One choice of a drop-down.
 #[derive(Clone, Debug)]
 pub struct SelectOption {

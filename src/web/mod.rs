@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod csrf;
+pub mod export;
 pub mod forms;
 
 use askama::Template;

@@ -1,0 +1,11 @@
+//! The Assets tab: a client's instruments with search, filters, sorting, paging and export, and
+//! the asset form.
+
+mod export;
+mod model;
+mod queries;
+mod routes;
+
+pub use model::{Asset, AssetForm, AssetInput, AssetStatus};
+pub use queries::{page_statements, AssetFilter, Due, Sort};
+pub use routes::routes;
