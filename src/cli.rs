@@ -1,4 +1,4 @@
-//! The command line: `serve`, `setup`, `import-clients` and `demo`.
+//! The command line: `serve`, `setup`, `import-clients`, `demo` and `reset-password`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +51,8 @@ pub enum Command {
     ImportClients(crate::import::ImportArgs),
     /// Load a sample provider, or add bulk clients for benchmarks.
     Demo(crate::demo::DemoArgs),
+    /// Set a new password for an employee, clearing a sign-in lock.
+    ResetPassword(crate::auth::reset::ResetPasswordArgs),
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +148,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Setup(args) => crate::setup::run_cli(&db, args).await,
         Command::ImportClients(args) => crate::import::run_cli(&db, args).await,
         Command::Demo(args) => crate::demo::run_cli(&db, args).await,
+        Command::ResetPassword(args) => crate::auth::reset::run_cli(&db, args).await,
     }
 }
 

@@ -14,6 +14,7 @@ pub mod client_manager;
 pub mod client_sites;
 pub mod clients;
 pub mod config;
+pub mod currency;
 pub mod db;
 pub mod demo;
 pub mod employees;

@@ -5,6 +5,7 @@
 
 pub mod password;
 pub mod rate_limit;
+pub mod reset;
 pub mod routes;
 pub mod session;
 

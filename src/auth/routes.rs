@@ -29,7 +29,8 @@ pub fn routes() -> Router<AppState> {
 /// The one message for every failed sign-in, so it reveals nothing about which part was wrong.
 pub const FAILED: &str = "The email or password is incorrect, or the account is not active.";
 const LOCKED: &str =
-    "Too many failed sign-ins. Wait 15 minutes and try again, or ask an administrator.";
+    "Too many failed sign-ins. Wait 15 minutes and try again, or ask an administrator \
+     (who can also run `calserve reset-password` on the server).";
 
 #[derive(Template)]
 #[template(path = "auth/templates/sign_in.html")]

@@ -329,10 +329,10 @@ impl CompanyForm {
         } else {
             self.currency.trim().to_uppercase()
         };
-        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+        if !crate::currency::is_known(&currency) {
             errors.add(
                 "currency",
-                "Enter a three-letter ISO 4217 currency code such as USD or EUR.",
+                "Enter a known ISO 4217 currency code such as USD, EUR or CAD.",
             );
         }
 

@@ -35,6 +35,8 @@ pub fn routes() -> Router<AppState> {
 
 /// The drop-down choices of the company form.
 struct Choices {
+    /// "Main Lab: Ann Lee; Toronto: none", for the hint under the representative drop-down.
+    site_defaults: String,
     statuses: Vec<SelectOption>,
     sites: Vec<SelectOption>,
     representatives: Vec<SelectOption>,
@@ -45,6 +47,16 @@ struct Choices {
     categories: Vec<SelectOption>,
 }
 
+/// The name of a site's active default representative, or "none".
+fn site_default_name(site: &crate::provider_sites::ProviderSite) -> String {
+    let name = &site.default_representative_name;
+    if name.is_empty() || name.ends_with("(inactive)") {
+        "none".to_owned()
+    } else {
+        name.clone()
+    }
+}
+
 /// Loads the choices; `serving_site` decides whose name the "use the site default" entry shows.
 async fn choices(state: &AppState, staff: &Staff, serving_site: &str) -> AppResult<Choices> {
     let db = &state.db;
@@ -53,18 +65,20 @@ async fn choices(state: &AppState, staff: &Staff, serving_site: &str) -> AppResu
     let employees = crate::employees::active_options(db, provider_id).await?;
 
     let default_label = match sites.iter().find(|s| s.id.to_string() == serving_site) {
-        Some(site)
-            if !site.default_representative_name.is_empty()
-                && !site.default_representative_name.ends_with("(inactive)") =>
-        {
-            format!(
-                "Use the site default ({}, {})",
-                site.default_representative_name, site.name
-            )
-        }
-        Some(site) => format!("Use the site default (none set for {})", site.name),
-        None => "Use the site default (no serving site chosen)".to_owned(),
+        Some(site) => format!(
+            "Use the serving site's default ({}: {})",
+            site.name,
+            site_default_name(site)
+        ),
+        None => "Use the serving site's default (no serving site chosen)".to_owned(),
     };
+    // The option names the default of the site chosen when the page was drawn; the hint lists
+    // every site's default for when the serving site is changed in the same edit.
+    let site_defaults = sites
+        .iter()
+        .map(|site| format!("{}: {}", site.name, site_default_name(site)))
+        .collect::<Vec<_>>()
+        .join("; ");
     let mut representatives = vec![SelectOption::new("", default_label)];
     representatives.extend(
         employees
@@ -91,6 +105,7 @@ async fn choices(state: &AppState, staff: &Staff, serving_site: &str) -> AppResu
         options
     };
     Ok(Choices {
+        site_defaults,
         statuses: ClientStatus::ALL
             .iter()
             .map(|s| SelectOption::new(s.as_str(), s.label()))
@@ -359,6 +374,7 @@ struct AccountPage {
 struct AccountQuery {
     created: Option<String>,
     saved: Option<String>,
+    unchanged: Option<String>,
 }
 
 async fn account_tab(
@@ -373,6 +389,8 @@ async fn account_tab(
         Some("The client was created.")
     } else if query.saved.is_some() {
         Some("Your changes were saved.")
+    } else if query.unchanged.is_some() {
+        Some("Nothing was changed, so nothing was saved.")
     } else {
         None
     };
@@ -463,7 +481,7 @@ fn parse_version(value: &str) -> AppResult<i64> {
     })
 }
 
-const CONFLICT_MESSAGE: &str = "Someone else saved this client since you opened it. The saved values are listed below next to yours; nothing was overwritten. Review them and press Update again to apply your version.";
+const CONFLICT_MESSAGE: &str = "Someone else saved this client since you opened it. Nothing was overwritten: the table at the top of the page lists the saved values next to yours. Review them and press Update again to apply your version.";
 
 async fn save_company(
     State(state): State<AppState>,
@@ -522,6 +540,12 @@ async fn save_company(
             "stored client {client_id} does not pass its own validation"
         ))
     });
+    // A save that changes nothing keeps the version, so it cannot conflict with anyone's edit.
+    if before_input.as_ref().is_ok_and(|stored| *stored == input) {
+        return Ok(see_other(&format!(
+            "/clients/{client_id}/account?unchanged=1"
+        )));
+    }
     let mut tx = state.db.begin().await?;
     match queries::update_company(&mut tx, staff.provider_id, client_id, version, &input).await {
         Ok(()) => {}
@@ -639,6 +663,11 @@ async fn save_headquarters(
                 "stored headquarters of client {client_id} do not pass validation"
             ))
         })?;
+    if old == input {
+        return Ok(see_other(&format!(
+            "/clients/{client_id}/account?unchanged=1"
+        )));
+    }
 
     let mut tx = state.db.begin().await?;
     match queries::update_headquarters(&mut tx, staff.provider_id, client_id, version, &input).await

@@ -31,17 +31,29 @@ pub struct DemoArgs {
     /// Provider that receives the bulk clients (default: the demo provider).
     #[arg(long, value_name = "ID", requires = "bulk")]
     pub provider: Option<ProviderId>,
+    /// Create the demo provider even though the database already holds another provider. Its
+    /// administrator password is published, so use this only on a test database.
+    #[arg(long, conflicts_with = "bulk")]
+    pub alongside: bool,
 }
 
 /// Runs `calserve demo`.
 pub async fn run_cli(db: &Db, args: DemoArgs) -> anyhow::Result<()> {
     match args.bulk {
         Some(count) => run_bulk(db, count, args.provider).await,
-        None => run_sample(db, args.clients).await,
+        None => run_sample(db, args.clients, args.alongside).await,
     }
 }
 
-async fn run_sample(db: &Db, client_count: usize) -> anyhow::Result<()> {
+async fn run_sample(db: &Db, client_count: usize, alongside: bool) -> anyhow::Result<()> {
+    let other_provider = crate::setup::is_done(db).await? && sample::exists(db).await?.is_none();
+    if other_provider && !alongside {
+        anyhow::bail!(
+            "this database already holds a provider; the demo provider's administrator password is \
+             published, so load the demo into an empty database (for example \
+             --database-url 'sqlite://demo.db?mode=rwc'), or pass --alongside on a test database"
+        );
+    }
     let started = std::time::Instant::now();
     let demo = sample::create(db, client_count).await?;
     tracing::info!(provider_id = %demo.provider_id, clients = demo.clients.total, "demo provider created");

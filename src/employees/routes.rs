@@ -539,7 +539,7 @@ async fn deactivate(
     tracing::info!(employee_id = %employee_id, clients = outcome.clients, sites = outcome.sites, "employee deactivated");
     Ok(see_other(&format!(
         "/admin/employees?deactivated=1&moved={}",
-        outcome.clients + outcome.sites
+        outcome.clients + outcome.sites + outcome.managed_clients
     )))
 }
 

@@ -144,8 +144,7 @@ pub struct Record {
 }
 
 impl Record {
-    /// Returns the trimmed cell of `column`, or `None` when the file has no such column. A row shorter
-    /// than the header reads as empty cells.
+    /// Returns the trimmed cell of `column`, or `None` when the file has no such column.
     pub fn get<'a>(&'a self, columns: &Columns, column: Column) -> Option<&'a str> {
         let position = columns.positions[column.index()]?;
         Some(self.values.get(position).map(|v| v.trim()).unwrap_or(""))
@@ -215,6 +214,20 @@ pub fn parse(bytes: &[u8]) -> anyhow::Result<ExportFile> {
                 if record.iter().all(|value| value.trim().is_empty()) {
                     continue;
                 }
+                // A row with another number of fields than the header has lost or gained a
+                // comma, or an unclosed quote has swallowed the lines after it; its cells
+                // cannot be matched to columns, so the whole row is rejected.
+                if record.len() != headers.len() {
+                    unreadable.push(UnreadableRow {
+                        line,
+                        reason: format!(
+                            "the row has {} fields but the header has {}; check for a missing or extra comma, or an unclosed quote",
+                            record.len(),
+                            headers.len()
+                        ),
+                    });
+                    continue;
+                }
                 records.push(Record {
                     line,
                     values: record.iter().map(str::to_owned).collect(),
@@ -257,6 +270,24 @@ fn line_of(bytes: &[u8], position: &csv::Position) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_with_another_field_count_are_unreadable() {
+        // The unclosed quote runs to the end of the file, taking the last row with it.
+        let file = "ClientCompanyId,ClientCompanyName,AccountNumber\n\
+                    1,Fine Co,L-1\n\
+                    2,Short Row Co\n\
+                    3,\"Unclosed quote,L-3\n\
+                    4,Next,L-4\n";
+        let parsed = parse(file.as_bytes()).unwrap();
+        assert_eq!(parsed.records.len(), 1, "only the complete row is read");
+        assert_eq!(parsed.unreadable.len(), 2);
+        assert_eq!(parsed.unreadable[0].line, 3);
+        assert!(parsed.unreadable[0]
+            .reason
+            .contains("2 fields but the header has 3"));
+        assert_eq!(parsed.unreadable[1].line, 4);
+    }
 
     #[test]
     fn bom_crlf_and_column_order() {

@@ -4,6 +4,7 @@
 use super::csv_file::{Column, Columns, Record};
 use super::target::{SiteSource, Target};
 use crate::clients::{ClientStatus, CompanyForm, CompanyInput};
+use crate::currency;
 use crate::ids::EmployeeId;
 use crate::text::clean;
 
@@ -217,49 +218,6 @@ fn parse_status(value: &str) -> Result<Option<ClientStatus>, String> {
         })
 }
 
-/// ISO 4217 numeric codes of the currencies calibration providers commonly bill in, with their
-/// letter codes.
-const CURRENCIES: &[(u16, &str)] = &[
-    (32, "ARS"),
-    (36, "AUD"),
-    (124, "CAD"),
-    (152, "CLP"),
-    (156, "CNY"),
-    (170, "COP"),
-    (203, "CZK"),
-    (208, "DKK"),
-    (344, "HKD"),
-    (348, "HUF"),
-    (356, "INR"),
-    (360, "IDR"),
-    (376, "ILS"),
-    (392, "JPY"),
-    (410, "KRW"),
-    (458, "MYR"),
-    (484, "MXN"),
-    (554, "NZD"),
-    (578, "NOK"),
-    (604, "PEN"),
-    (608, "PHP"),
-    (634, "QAR"),
-    (682, "SAR"),
-    (702, "SGD"),
-    (704, "VND"),
-    (710, "ZAR"),
-    (752, "SEK"),
-    (756, "CHF"),
-    (764, "THB"),
-    (784, "AED"),
-    (818, "EGP"),
-    (826, "GBP"),
-    (840, "USD"),
-    (901, "TWD"),
-    (949, "TRY"),
-    (978, "EUR"),
-    (985, "PLN"),
-    (986, "BRL"),
-];
-
 /// Converts Qualer's `CurrencyId` (ISO 4217 numeric) to the letter code. A letter code such as "EUR"
 /// is accepted as well; an empty cell means the default currency.
 fn parse_currency(value: &str) -> Result<String, String> {
@@ -267,10 +225,8 @@ fn parse_currency(value: &str) -> Result<String, String> {
         return Ok(String::new());
     }
     if let Ok(number) = value.parse::<u16>() {
-        return CURRENCIES
-            .iter()
-            .find(|(code, _)| *code == number)
-            .map(|(_, letters)| (*letters).to_owned())
+        return currency::from_numeric(number)
+            .map(str::to_owned)
             .ok_or_else(|| {
                 format!(
                     "Unknown currency code {value}; expected an ISO 4217 numeric code such as 840 (USD), \
@@ -278,7 +234,7 @@ fn parse_currency(value: &str) -> Result<String, String> {
                 )
             });
     }
-    if value.len() == 3 && value.chars().all(|c| c.is_ascii_alphabetic()) {
+    if currency::is_known(&value.to_ascii_uppercase()) {
         return Ok(value.to_ascii_uppercase());
     }
     Err(format!(

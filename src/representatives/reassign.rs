@@ -104,9 +104,12 @@ impl Preview {
 pub struct ReassignOutcome {
     pub clients: usize,
     pub sites: usize,
+    /// Clients whose account manager moved with the representative's accounts.
+    pub managed_clients: usize,
 }
 
-/// Moves every client-specific assignment and every site default from `from` to `to` (or to
+/// Moves every client-specific assignment, every site default and every account-manager
+/// assignment from `from` to `to` (or to
 /// nobody), recording each change in the audit trail, inside the caller's transaction.
 pub async fn reassign(
     tx: &mut Tx,
@@ -159,6 +162,9 @@ pub async fn reassign(
         .await?;
     }
 
+    let managed_clients =
+        move_account_manager(tx, provider_id, from, to, (&from_name, &to_name), actor).await?;
+
     let site_ids: Vec<i64> = sqlx::query(
         "SELECT id FROM provider_sites WHERE provider_id = $1 AND default_representative_id = $2",
     )
@@ -202,7 +208,59 @@ pub async fn reassign(
     Ok(ReassignOutcome {
         clients: client_ids.len(),
         sites: site_ids.len(),
+        managed_clients,
     })
+}
+
+/// Moves the account manager of every client managed by `from`, so no client keeps an
+/// inactive employee as account manager that its next save would silently drop.
+async fn move_account_manager(
+    tx: &mut Tx,
+    provider_id: ProviderId,
+    from: EmployeeId,
+    to: Option<EmployeeId>,
+    (from_name, to_name): (&str, &str),
+    actor: &Actor<'_>,
+) -> Result<usize, sqlx::Error> {
+    let client_ids: Vec<i64> =
+        sqlx::query("SELECT id FROM clients WHERE provider_id = $1 AND account_manager_id = $2")
+            .bind(provider_id.0)
+            .bind(from.0)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|row| row.try_get("id"))
+            .collect::<Result<_, _>>()?;
+
+    sqlx::query(
+        "UPDATE clients SET account_manager_id = $1, version = version + 1, updated_at = $2 \
+         WHERE provider_id = $3 AND account_manager_id = $4",
+    )
+    .bind(to.map(|id| id.0))
+    .bind(db::now())
+    .bind(provider_id.0)
+    .bind(from.0)
+    .execute(&mut **tx)
+    .await?;
+
+    let change = [Change {
+        field: "Account manager".to_owned(),
+        before: from_name.to_owned(),
+        after: to_name.to_owned(),
+    }];
+    for id in &client_ids {
+        audit::record(
+            tx,
+            provider_id,
+            Entity::Client,
+            *id,
+            "account manager reassigned",
+            actor,
+            &change,
+        )
+        .await?;
+    }
+    Ok(client_ids.len())
 }
 
 #[derive(Template)]
@@ -233,6 +291,7 @@ struct ReassignForm {
     to: String,
     clients: Option<usize>,
     sites: Option<usize>,
+    managers: Option<usize>,
 }
 
 async fn reassign_page(
@@ -254,6 +313,7 @@ async fn reassign_page(
     let done = form.clients.map(|clients| ReassignOutcome {
         clients,
         sites: form.sites.unwrap_or(0),
+        managed_clients: form.managers.unwrap_or(0),
     });
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -321,9 +381,10 @@ async fn apply(
     tx.commit().await?;
 
     tracing::info!(from = %from, to = %to, clients = outcome.clients, sites = outcome.sites, "representative accounts reassigned");
+    // The confirmation names no representative, so the page shows no new preview below it.
     Ok(see_other(&format!(
-        "/admin/representatives/reassign?from={to}&clients={}&sites={}",
-        outcome.clients, outcome.sites
+        "/admin/representatives/reassign?clients={}&sites={}&managers={}",
+        outcome.clients, outcome.sites, outcome.managed_clients
     )))
 }
 

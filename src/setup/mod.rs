@@ -185,10 +185,28 @@ pub struct SetupArgs {
     /// it stays out of the shell history.
     #[arg(long, env = "CALSERVE_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: String,
+    /// Create the provider even when one with the same name exists, as when two companies of
+    /// that name share a deployment.
+    #[arg(long)]
+    pub allow_duplicate_name: bool,
 }
 
-/// Runs `calserve setup`.
+/// Runs `calserve setup`. A second run with the same company name is refused, so a repeated
+/// install script does not create the provider twice.
 pub async fn run_cli(db: &Db, args: SetupArgs) -> anyhow::Result<()> {
+    let same_name: i64 =
+        sqlx::query("SELECT COUNT(*) AS providers FROM providers WHERE LOWER(name) = LOWER($1)")
+            .bind(clean(&args.company))
+            .fetch_one(&db.pool)
+            .await?
+            .try_get("providers")?;
+    if same_name > 0 && !args.allow_duplicate_name {
+        bail!(
+            "a provider named {:?} exists already; pass --allow-duplicate-name to create another",
+            clean(&args.company)
+        );
+    }
+
     let form = SetupForm {
         company_name: args.company,
         site_name: args.site_name,

@@ -334,8 +334,9 @@ db_tests! {
                 "Gone",
                 "Choose Prospect, Approved, Not approved or Hidden.",
             ),
-            ("currency", "dollars", "three-letter ISO 4217 currency code"),
-            ("currency", "U5D", "three-letter ISO 4217 currency code"),
+            ("currency", "dollars", "known ISO 4217 currency code"),
+            ("currency", "U5D", "known ISO 4217 currency code"),
+            ("currency", "XYZ", "known ISO 4217 currency code"),
             (
                 "contact_email",
                 "bill-at-initech",
@@ -467,7 +468,7 @@ db_tests! {
             first_option,
             (
                 "".to_owned(),
-                "Use the site default (none set for Main Lab)".to_owned()
+                "Use the serving site's default (Main Lab: none)".to_owned()
             )
         );
 
@@ -499,7 +500,7 @@ db_tests! {
         let default_option = &own_page.select_options("representative_id")[0];
         assert_eq!(
             default_option.1,
-            format!("Use the site default ({}, Main Lab)", dora.name)
+            format!("Use the serving site's default (Main Lab: {})", dora.name)
         );
 
         let inheriting_page = admin.get(&format!("/clients/{inheriting}/account")).await;
@@ -516,7 +517,7 @@ db_tests! {
         assert!(unserved_page.has_text("No representative"));
         assert_eq!(
             unserved_page.select_options("representative_id")[0].1,
-            "Use the site default (no serving site chosen)"
+            "Use the serving site's default (no serving site chosen)"
         );
     }
 

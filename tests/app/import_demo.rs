@@ -509,6 +509,17 @@ db_tests! {
         assert_eq!(app.count("clients").await, 200);
     }
 
+    async fn demo_refuses_a_database_with_a_provider(app) {
+        app.setup_provider("Real Lab").await;
+        let refused = app.run_cli(&["demo", "--clients", "10"]);
+        assert!(!refused.status.success());
+        assert!(stderr(&refused).contains("already holds a provider"), "{}", stderr(&refused));
+        assert_eq!(app.count("providers").await, 1);
+
+        assert_success(&app.run_cli(&["demo", "--clients", "10", "--alongside"]));
+        assert_eq!(app.count("providers").await, 2);
+    }
+
     async fn demo_is_deterministic(app) {
         assert_success(&app.run_cli(&["demo", "--clients", "30"]));
         let other = TestApp::spawn(app.backend).await;

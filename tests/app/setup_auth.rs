@@ -222,6 +222,50 @@ db_tests! {
         );
     }
 
+    async fn cli_setup_refuses_a_repeated_company(app) {
+        let args = [
+            "setup", "--company", "Acme Cal", "--admin-first-name", "Alan", "--admin-last-name", "Turing",
+            "--admin-email", "alan@acme.test",
+        ];
+        let first = app.run_cli_with_env(&args, &[("CALSERVE_ADMIN_PASSWORD", PASSWORD)]);
+        assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+
+        let mut again = args.to_vec();
+        again[2] = "ACME CAL";
+        again[8] = "ada@acme.test";
+        let repeated = app.run_cli_with_env(&again, &[("CALSERVE_ADMIN_PASSWORD", PASSWORD)]);
+        assert!(!repeated.status.success());
+        assert!(String::from_utf8_lossy(&repeated.stderr).contains("--allow-duplicate-name"));
+        assert_eq!(app.count("providers").await, 1);
+
+        again.push("--allow-duplicate-name");
+        let allowed = app.run_cli_with_env(&again, &[("CALSERVE_ADMIN_PASSWORD", PASSWORD)]);
+        assert!(allowed.status.success(), "{}", String::from_utf8_lossy(&allowed.stderr));
+        assert_eq!(app.count("providers").await, 2);
+    }
+
+    async fn cli_reset_password_unlocks_an_account(app) {
+        let provider = app.setup_provider("Acme Cal").await;
+        let email = provider.admin.email.clone();
+        let client = app.client();
+        for _ in 0..6 {
+            client.sign_in(&email, "wrong password here").await;
+        }
+        assert_eq!(client.sign_in(&email, PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+
+        let short = app.run_cli_with_env(&["reset-password", "--email", &email], &[("CALSERVE_NEW_PASSWORD", "short")]);
+        assert!(!short.status.success());
+        assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+
+        let unknown = app.run_cli_with_env(&["reset-password", "--email", "nobody@acme.test"], &[("CALSERVE_NEW_PASSWORD", "a new password 1")]);
+        assert!(!unknown.status.success());
+
+        let reset = app.run_cli_with_env(&["reset-password", "--email", &email.to_uppercase()], &[("CALSERVE_NEW_PASSWORD", "a new password 1")]);
+        assert!(reset.status.success(), "{}", String::from_utf8_lossy(&reset.stderr));
+        assert_eq!(client.sign_in(&email, "a new password 1").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.count_where("audit_events", "action = 'password reset'").await, 1);
+    }
+
     async fn cli_setup_reports_invalid_input(app) {
         let output = app.run_cli_with_env(
             &[
