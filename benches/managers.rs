@@ -143,6 +143,7 @@ async fn run_backend(backend: &str) -> Vec<Outcome> {
             clients: 200,
             bulk: None,
             provider: None,
+            alongside: false,
         },
     )
     .await

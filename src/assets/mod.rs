@@ -7,5 +7,5 @@ mod queries;
 mod routes;
 
 pub use model::{Asset, AssetForm, AssetInput, AssetStatus};
-pub use queries::{page_statements, AssetFilter, Due, Sort};
+pub use queries::{end_of_window, page_statements, today_in, AssetFilter, Due, Sort};
 pub use routes::routes;

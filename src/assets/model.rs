@@ -71,7 +71,7 @@ impl Asset {
         interval_label(self.service_interval_months)
     }
 
-    /// Whether the next service date is before `today` (YYYY-MM-DD).
+    /// Checks whether the next service date is before `today` (YYYY-MM-DD).
     pub fn is_past_due(&self, today: &str) -> bool {
         self.next_service_date
             .as_deref()
@@ -127,7 +127,7 @@ pub struct AssetInput {
     pub next_service_date: Option<NaiveDate>,
 }
 
-/// Longest service interval accepted: 10 years.
+/// Maximum service interval accepted: 10 years.
 const MAX_INTERVAL_MONTHS: i64 = 120;
 
 impl AssetForm {
@@ -260,8 +260,8 @@ fn parse_date(value: &str, field: &str, errors: &mut FieldErrors) -> Option<Naiv
     }
 }
 
-/// The folded text the Assets tab searches: name, serial number, asset tag, equipment id,
-/// manufacturer and model.
+/// Builds the folded text the Assets tab searches: name, serial number, asset tag, equipment
+/// id, manufacturer and model.
 pub fn search_text(input: &AssetInput) -> String {
     [
         input.name.as_str(),

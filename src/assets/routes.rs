@@ -24,7 +24,7 @@ use crate::web::{
 };
 use crate::AppState;
 
-/// Rows per page unless the address asks for another of [`PAGE_SIZES`].
+/// Rows per page unless the address requests another of [`PAGE_SIZES`].
 const DEFAULT_PAGE_SIZE: i64 = 50;
 const PAGE_SIZES: [i64; 4] = [25, 50, 100, 200];
 /// The "due within" window when the address names none, in days.
@@ -128,7 +128,8 @@ struct AssetsTab {
 }
 
 impl AssetsTab {
-    /// The address of this view with one parameter changed; `page` resets unless it is the one.
+    /// Builds the address of this view with one parameter changed. The page resets unless it is
+    /// the parameter changed.
     fn with(&self, key: &str, value: &str) -> String {
         let q = &self.query;
         let mut pairs: Vec<(&str, String)> = vec![
@@ -154,7 +155,8 @@ impl AssetsTab {
         format!("/clients/{}/assets?{}", self.client.id, query.join("&"))
     }
 
-    /// The address that sorts by `column`, flipping the direction when it is already the sort.
+    /// Builds the address that sorts by `column`, flipping the direction when it is already the
+    /// sort.
     fn sort_link(&self, column: &str) -> String {
         let current = if self.query.sort.is_empty() {
             "name"
@@ -212,18 +214,17 @@ async fn assets_tab(
     let today = queries::today_for_client(&state.db, staff.provider_id, client_id).await?;
     let view = parse_view(&query, today.clone());
 
-    let (_, total) =
-        queries::page(&state.db, staff.provider_id, client_id, &view.filter, 0, 0).await?;
+    let total = queries::count(&state.db, staff.provider_id, client_id, &view.filter).await?;
     let pages = ((total + view.per - 1) / view.per).max(1);
     let page = view.page.min(pages);
     let offset = (page - 1) * view.per;
-    let (assets, _) = queries::page(
+    let window = Some((view.per, offset));
+    let assets = queries::list(
         &state.db,
         staff.provider_id,
         client_id,
         &view.filter,
-        view.per,
-        offset,
+        window,
     )
     .await?;
 
