@@ -19,7 +19,7 @@ use crate::db::Db;
 use crate::error::AppResult;
 use crate::web::{self, see_other};
 
-/// What every handler can reach.
+/// The state every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -92,7 +92,7 @@ async fn home(State(state): State<AppState>, staff: Option<Staff>) -> AppResult<
     })
 }
 
-/// Liveness and readiness in one: 200 when the database answers, 503 when it does not.
+/// Reports liveness and readiness in one: 200 when the database responds, 503 when it does not.
 async fn health(State(state): State<AppState>) -> Response {
     match state.db.ping().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),

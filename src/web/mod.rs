@@ -15,14 +15,14 @@ pub use forms::{FieldErrors, SelectOption};
 
 use crate::auth::Staff;
 
-/// Which top-level menu a page belongs to, so the navigation bar can mark it.
+/// The top-level menu a page belongs to, so the navigation bar can mark it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
     Service,
     Administration,
 }
 
-/// What the page frame needs: who is signed in and the form token of this browser.
+/// The data of the page frame: who is signed in and the form token of this browser.
 #[derive(Clone, Debug)]
 pub struct Shell {
     pub user_name: String,
@@ -70,7 +70,7 @@ pub fn render_status(status: StatusCode, template: &impl Template) -> Response {
     }
 }
 
-/// A 303 redirect, the answer to a successful form post.
+/// Builds a 303 redirect, the response to a successful form post.
 pub fn see_other(location: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(value) = HeaderValue::from_str(location) {
@@ -101,7 +101,7 @@ pub struct ErrorPage {
     pub message: String,
 }
 
-/// The answer for a path no route serves.
+/// Renders the not-found page for a path no route serves.
 pub async fn not_found() -> Response {
     crate::error::AppError::NotFound.into_response()
 }
