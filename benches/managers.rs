@@ -312,10 +312,12 @@ async fn time_direct(db: &Db, statements: impl Fn() -> Vec<ListQuery>, requests:
     stats(samples)
 }
 
-/// The statements the Client Manager runs for a view: the folder counts, then the page.
+/// Builds the statements the Client Manager runs for a view: the folder counts, then the page.
+/// The page runs the two counts and the page at the same time, but here they run one by one.
 fn client_manager_statements(provider_id: ProviderId, view: &View) -> Vec<ListQuery> {
     vec![
         query::build(provider_id, view, Shape::FolderCounts),
+        query::build(provider_id, view, Shape::AssetFolderCounts),
         query::build(
             provider_id,
             view,

@@ -1,12 +1,16 @@
 //! The Client Manager's export of a view to CSV and XLSX: every row of the view, with more
 //! columns than the page shows.
+//!
+//! Stickers stay out of the export on purpose. They are the provider's internal notes about a
+//! client, and an exported file leaves the application: it is mailed, shared and sometimes sent
+//! to the client itself, where nothing marks a column as internal.
 
 use super::query::ClientRow;
 use crate::representatives::Source;
 use crate::web::export::Table;
 
 /// The column headings of both formats.
-pub const HEADINGS: [&str; 18] = [
+pub const HEADINGS: [&str; 19] = [
     "Account number",
     "Company name",
     "Status",
@@ -25,6 +29,7 @@ pub const HEADINGS: [&str; 18] = [
     "Representative provenance",
     "Account manager",
     "Last update (UTC)",
+    "Assets",
 ];
 
 /// The name of the worksheet in the XLSX export.
@@ -40,7 +45,7 @@ fn provenance(source: Source) -> &'static str {
 }
 
 /// Formats the cells of one client, in the order of [`HEADINGS`].
-fn cells(row: &ClientRow) -> [String; 18] {
+fn cells(row: &ClientRow) -> [String; 19] {
     let rep = &row.representative;
     [
         row.account_number.clone(),
@@ -61,6 +66,7 @@ fn cells(row: &ClientRow) -> [String; 18] {
         provenance(rep.source).to_owned(),
         row.account_manager.clone(),
         row.updated_at.clone(),
+        row.asset_count.to_string(),
     ]
 }
 

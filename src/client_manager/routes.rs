@@ -9,7 +9,9 @@ use axum_extra::extract::Query;
 
 use super::export;
 use super::query::{self, ClientRow, Listing};
-use super::view::{group_digits, Direction, Folder, Known, Params, SortKey, View, PAGE_SIZES};
+use super::view::{
+    group_digits, Direction, Folder, Known, Params, SortKey, View, MAX_DUE_DAYS, PAGE_SIZES,
+};
 use crate::auth::Staff;
 use crate::clients::queries::{list_values, ListOption};
 use crate::clients::{ClientStatus, ListKind};
@@ -54,18 +56,21 @@ impl Choices {
 
 /// A folder link of the left column.
 struct FolderLink {
-    label: &'static str,
+    label: String,
     href: String,
     count: String,
     current: bool,
 }
 
-/// A sortable column heading.
+/// A column heading of the client table.
 struct ColumnHead {
     label: &'static str,
-    href: String,
+    /// The address that sorts by this column; `None` for a column that cannot be sorted.
+    href: Option<String>,
     /// "ascending" or "descending" on the column the list is sorted by.
     aria_sort: Option<&'static str>,
+    /// A class for the heading cell, or an empty string.
+    class: &'static str,
 }
 
 /// A choice of a filter drop-down or checkbox list.
@@ -88,7 +93,10 @@ struct ListPage {
     shell: Shell,
     view: View,
     notices: Vec<String>,
+    /// All, Prospects, Unapproved and Hidden.
     folders: Vec<FolderLink>,
+    /// Assets due and Past due, listed below the status folders.
+    asset_folders: Vec<FolderLink>,
     columns: Vec<ColumnHead>,
     rows: Vec<ClientRow>,
     /// "1–50 of 1,627".
@@ -141,6 +149,10 @@ impl ListPage {
         self.view.is_filtered()
     }
 
+    fn max_due_days(&self) -> u32 {
+        MAX_DUE_DAYS
+    }
+
     fn in_default_folder(&self) -> bool {
         self.view.folder == Folder::All
     }
@@ -162,6 +174,7 @@ async fn list_page(
 ) -> AppResult<Response> {
     let choices = Choices::load(&state, &staff).await?;
     let (mut view, mut notices) = View::from_params(&params, staff.employee_id, &choices.known());
+    view.today = query::today_at_home_site(&state.db, staff.provider_id, staff.employee_id).await?;
 
     let listing = query::load(&state.db, staff.provider_id, &view).await?;
     if listing.page < view.page {
@@ -175,7 +188,8 @@ async fn list_page(
     let page = ListPage {
         shell: Shell::new(&staff, &csrf, Section::Service),
         notices,
-        folders: folder_links(&view, &listing),
+        folders: folder_links(&view, &listing, |folder| !folder.is_asset_folder()),
+        asset_folders: folder_links(&view, &listing, Folder::is_asset_folder),
         columns: column_heads(&view),
         range: range_text(&view, &listing),
         pages: page_links(&view, &listing),
@@ -199,11 +213,12 @@ async fn list_page(
     Ok(render(&page))
 }
 
-fn folder_links(view: &View, listing: &Listing) -> Vec<FolderLink> {
+fn folder_links(view: &View, listing: &Listing, include: fn(Folder) -> bool) -> Vec<FolderLink> {
     Folder::ALL
         .into_iter()
+        .filter(|folder| include(*folder))
         .map(|folder| FolderLink {
-            label: folder.label(),
+            label: folder_label(view, folder),
             href: view.folder_href(folder),
             count: group_digits(listing.counts.folder(folder)),
             current: folder == view.folder,
@@ -211,15 +226,40 @@ fn folder_links(view: &View, listing: &Listing) -> Vec<FolderLink> {
         .collect()
 }
 
+/// Formats the folder's name, with the window for Assets due: "Assets due (30 days)".
+fn folder_label(view: &View, folder: Folder) -> String {
+    match (folder, view.due_days) {
+        (Folder::AssetsDue, 1) => format!("{} (1 day)", folder.label()),
+        (Folder::AssetsDue, days) => format!("{} ({days} days)", folder.label()),
+        _ => folder.label().to_owned(),
+    }
+}
+
+/// Builds the headings in the order of the row cells: the sortable columns, with the sticker
+/// marks beside the asset counts so the two narrow columns sit together.
 fn column_heads(view: &View) -> Vec<ColumnHead> {
-    SortKey::ALL
-        .into_iter()
-        .map(|sort| ColumnHead {
+    let mut heads = Vec::new();
+    for sort in SortKey::ALL {
+        heads.push(ColumnHead {
             label: sort.label(),
-            href: view.sort_href(sort),
+            href: Some(view.sort_href(sort)),
             aria_sort: (sort == view.sort).then(|| view.direction.aria()),
-        })
-        .collect()
+            class: if sort == SortKey::Assets {
+                "cm-number"
+            } else {
+                ""
+            },
+        });
+        if sort == SortKey::Representative {
+            heads.push(ColumnHead {
+                label: "Stickers",
+                href: None,
+                aria_sort: None,
+                class: "cm-stickers",
+            });
+        }
+    }
+    heads
 }
 
 fn range_text(view: &View, listing: &Listing) -> String {
@@ -328,14 +368,16 @@ fn representative_choices(view: &View, employees: &[EmployeeOption]) -> Vec<Choi
 }
 
 /// Normalizes the export request exactly as the page does, so an export link reproduces the
-/// view on screen, and loads every row of it.
+/// view on screen, and loads every row of it. Sticker marks are not loaded: stickers never leave
+/// the application in an export (see [`export`]).
 async fn export_rows(
     state: &AppState,
     staff: &Staff,
     params: &Params,
 ) -> AppResult<Vec<ClientRow>> {
     let choices = Choices::load(state, staff).await?;
-    let (view, _notices) = View::from_params(params, staff.employee_id, &choices.known());
+    let (mut view, _notices) = View::from_params(params, staff.employee_id, &choices.known());
+    view.today = query::today_at_home_site(&state.db, staff.provider_id, staff.employee_id).await?;
     let rows = query::export_rows(&state.db, staff.provider_id, &view).await?;
     tracing::info!(
         provider_id = %staff.provider_id,

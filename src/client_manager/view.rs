@@ -1,5 +1,5 @@
-//! The state of the Client Manager page as the URL carries it: folder, search, filters, sort and
-//! paging.
+//! The state of the Client Manager page as the URL carries it: folder, asset due window, search,
+//! filters, sort and paging.
 //!
 //! Every parameter is read as text and normalized, so no address can make the page fail: an
 //! unknown or malformed value falls back to its default, and an id that is not the provider's
@@ -21,12 +21,18 @@ use crate::web::encode_query_value;
 pub const PAGE_SIZES: [u64; 4] = [25, 50, 100, 200];
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 
+/// Days ahead that the Assets due folder looks, unless the address sets `due_days`.
+pub const DEFAULT_DUE_DAYS: u32 = 30;
+/// Maximum `due_days`: ten years.
+pub const MAX_DUE_DAYS: u32 = 3650;
+
 /// The query string as received. Every field is a list so a repeated key never fails
 /// deserialization; single-valued parameters use their last value.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Params {
     pub folder: Vec<String>,
+    pub due_days: Vec<String>,
     pub q: Vec<String>,
     pub status: Vec<String>,
     pub class: Vec<String>,
@@ -38,7 +44,8 @@ pub struct Params {
     pub per: Vec<String>,
 }
 
-/// The folders of the left column. Hidden clients are only in the Hidden folder.
+/// The folders of the left column: four by client status, then two by the next service dates of
+/// the client's assets. Hidden clients are only in the Hidden folder.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Folder {
     #[default]
@@ -46,14 +53,21 @@ pub enum Folder {
     Prospects,
     Unapproved,
     Hidden,
+    /// Clients with an asset whose next service date is from today through today + the view's
+    /// `due_days`.
+    AssetsDue,
+    /// Clients with an asset whose next service date is before today.
+    PastDue,
 }
 
 impl Folder {
-    pub const ALL: [Folder; 4] = [
+    pub const ALL: [Folder; 6] = [
         Folder::All,
         Folder::Prospects,
         Folder::Unapproved,
         Folder::Hidden,
+        Folder::AssetsDue,
+        Folder::PastDue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,16 +76,26 @@ impl Folder {
             Folder::Prospects => "prospects",
             Folder::Unapproved => "unapproved",
             Folder::Hidden => "hidden",
+            Folder::AssetsDue => "due",
+            Folder::PastDue => "pastdue",
         }
     }
 
+    /// Returns the folder's name. The page adds the window to "Assets due".
     pub fn label(self) -> &'static str {
         match self {
             Folder::All => "All",
             Folder::Prospects => "Prospects",
             Folder::Unapproved => "Unapproved",
             Folder::Hidden => "Hidden",
+            Folder::AssetsDue => "Assets due",
+            Folder::PastDue => "Past due",
         }
+    }
+
+    /// Checks whether this folder picks clients by their assets' next service dates.
+    pub fn is_asset_folder(self) -> bool {
+        matches!(self, Folder::AssetsDue | Folder::PastDue)
     }
 
     pub fn parse(value: &str) -> Option<Folder> {
@@ -80,10 +104,12 @@ impl Folder {
             .find(|f| f.as_str().eq_ignore_ascii_case(value.trim()))
     }
 
-    /// Checks whether clients of `status` belong in this folder.
+    /// Checks whether clients of `status` may be in this folder. The status decides alone for
+    /// the status folders. The asset folders, like All, leave hidden clients out, and they
+    /// also need an asset in their window.
     pub fn contains(self, status: ClientStatus) -> bool {
         match self {
-            Folder::All => status != ClientStatus::Hidden,
+            Folder::All | Folder::AssetsDue | Folder::PastDue => status != ClientStatus::Hidden,
             Folder::Prospects => status == ClientStatus::Prospect,
             Folder::Unapproved => status == ClientStatus::NotApproved,
             Folder::Hidden => status == ClientStatus::Hidden,
@@ -102,11 +128,14 @@ pub enum SortKey {
     State,
     Contact,
     Representative,
+    /// The number of the client's assets.
+    Assets,
     Updated,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 8] = [
+    /// Every sort key, in the order of the table's columns.
+    pub const ALL: [SortKey; 9] = [
         SortKey::Account,
         SortKey::Name,
         SortKey::Status,
@@ -114,6 +143,7 @@ impl SortKey {
         SortKey::State,
         SortKey::Contact,
         SortKey::Representative,
+        SortKey::Assets,
         SortKey::Updated,
     ];
 
@@ -126,6 +156,7 @@ impl SortKey {
             SortKey::State => "state",
             SortKey::Contact => "contact",
             SortKey::Representative => "rep",
+            SortKey::Assets => "assets",
             SortKey::Updated => "updated",
         }
     }
@@ -140,6 +171,7 @@ impl SortKey {
             SortKey::State => "HQ state",
             SortKey::Contact => "Primary contact",
             SortKey::Representative => "Account Representative",
+            SortKey::Assets => "Assets",
             SortKey::Updated => "Last update (UTC)",
         }
     }
@@ -231,6 +263,12 @@ impl RepFilter {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct View {
     pub folder: Folder,
+    /// Days after today that the Assets due folder includes, from 1 to [`MAX_DUE_DAYS`].
+    pub due_days: u32,
+    /// Today's date, YYYY-MM-DD, where the asset folders' windows start. The address does not
+    /// carry it: [`View::new`] sets today in UTC, and the page replaces it with today at the
+    /// signed-in employee's home site.
+    pub today: String,
     /// The search as typed, trimmed; empty means no search.
     pub search: String,
     /// Applied within the folder.
@@ -259,10 +297,17 @@ impl View {
     /// Returns the first page of all clients but hidden ones, by company name.
     pub fn new() -> View {
         View {
+            due_days: DEFAULT_DUE_DAYS,
+            today: crate::assets::today_in(None),
             page: 1,
             per_page: DEFAULT_PAGE_SIZE,
             ..View::default()
         }
+    }
+
+    /// Returns the last day of the Assets due window, YYYY-MM-DD.
+    pub fn due_through(&self) -> String {
+        crate::assets::end_of_window(&self.today, i64::from(self.due_days))
     }
 
     /// Normalizes the query string of a request by `me`. Returns the view and one notice per
@@ -275,6 +320,16 @@ impl View {
             match Folder::parse(value) {
                 Some(folder) => view.folder = folder,
                 None => notices.push(ignored("folder", value, "choose one of the folders")),
+            }
+        }
+        if let Some(value) = last_non_empty(&params.due_days) {
+            match value.trim().parse::<u32>() {
+                Ok(days) if (1..=MAX_DUE_DAYS).contains(&days) => view.due_days = days,
+                _ => notices.push(ignored(
+                    "due_days",
+                    value,
+                    &format!("use a number of days from 1 to {MAX_DUE_DAYS}"),
+                )),
             }
         }
 
@@ -395,10 +450,13 @@ impl View {
         self.href_at(&format!("/clients/export.{extension}"), false)
     }
 
-    /// The address of this folder with no search or filters, keeping sort and page size.
+    /// Returns the address of this folder with no search or filters, keeping sort and page size.
+    /// The due window stays too, because it defines which clients the Assets due folder lists.
     pub fn clear_filters_href(&self) -> String {
         View {
             folder: self.folder,
+            due_days: self.due_days,
+            today: self.today.clone(),
             sort: self.sort,
             direction: self.direction,
             per_page: self.per_page,
@@ -411,6 +469,9 @@ impl View {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if self.folder != Folder::All {
             pairs.push(("folder", self.folder.as_str().to_owned()));
+        }
+        if self.due_days != DEFAULT_DUE_DAYS {
+            pairs.push(("due_days", self.due_days.to_string()));
         }
         if !self.search.is_empty() {
             pairs.push(("q", self.search.clone()));
@@ -572,17 +633,77 @@ mod tests {
                 ("status", "Bogus"),
                 ("per", "7"),
                 ("site", "99"),
+                ("due_days", "0"),
             ]),
             EmployeeId(1),
             &known,
         );
         assert_eq!(view.page, 1);
+        assert_eq!(view.due_days, DEFAULT_DUE_DAYS);
         assert_eq!(view.sort, SortKey::Name);
         assert_eq!(view.status, None);
         assert_eq!(view.per_page, DEFAULT_PAGE_SIZE);
         assert_eq!(view.reps.employees, vec![EmployeeId(4)]);
         assert!(view.sites.is_empty());
-        assert_eq!(notices.len(), 6, "{notices:?}");
+        assert_eq!(notices.len(), 7, "{notices:?}");
+    }
+
+    #[test]
+    fn due_days_accepts_one_to_ten_years() {
+        let known = Known {
+            employees: &[],
+            sites: &[],
+            classes: &[],
+        };
+        let cases = [
+            ("1", Some(1)),
+            (" 45 ", Some(45)),
+            ("3650", Some(3650)),
+            ("3651", None),
+            ("0", None),
+            ("-1", None),
+            ("ten", None),
+        ];
+        for (value, expected) in cases {
+            let (view, notices) =
+                View::from_params(&params(&[("due_days", value)]), EmployeeId(1), &known);
+            match expected {
+                Some(days) => {
+                    assert_eq!(view.due_days, days, "{value:?}");
+                    assert!(notices.is_empty(), "{value:?}: {notices:?}");
+                }
+                None => {
+                    assert_eq!(view.due_days, DEFAULT_DUE_DAYS, "{value:?}");
+                    assert_eq!(
+                        notices,
+                        [format!(
+                            "Ignored due_days={value:?}: use a number of days from 1 to 3650."
+                        )]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn asset_folders_parse_and_keep_the_window() {
+        assert_eq!(Folder::parse("due"), Some(Folder::AssetsDue));
+        assert_eq!(Folder::parse("PastDue"), Some(Folder::PastDue));
+        let view = View {
+            folder: Folder::AssetsDue,
+            due_days: 7,
+            ..View::new()
+        };
+        assert_eq!(view.href(), "/clients?folder=due&due_days=7");
+        assert_eq!(
+            view.folder_href(Folder::PastDue),
+            "/clients?folder=pastdue&due_days=7"
+        );
+        assert_eq!(view.clear_filters_href(), "/clients?folder=due&due_days=7");
+        assert_eq!(
+            view.export_href("csv"),
+            "/clients/export.csv?folder=due&due_days=7"
+        );
     }
 
     #[test]
@@ -624,10 +745,11 @@ mod tests {
                 mine: Some(EmployeeId(1)),
                 none: true,
             },
-            sort: SortKey::Updated,
+            sort: SortKey::Assets,
             direction: Direction::Descending,
             page: 3,
             per_page: 100,
+            due_days: 90,
             ..View::new()
         };
         let href = view.href();

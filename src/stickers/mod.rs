@@ -1,13 +1,14 @@
 //! Stickers: one short note per tab (Assets, Orders, Account) of a client account, yellow or pink.
 //!
-//! Stickers are the provider's internal notes. They live only in this module and in the page
-//! frame of the provider's client account page; the client model (`clients::Client`) does not
-//! carry them, so nothing built on it for clients to see can show them.
+//! Stickers are the provider's internal notes. They live only in this module, in the page frame
+//! of the provider's client account page and in the Client Manager's sticker marks (never in its
+//! exports). The client model (`clients::Client`) does not carry them, so nothing built on it for
+//! clients to see can show them.
 
 mod queries;
 mod routes;
 
-pub use queries::{for_client, ClientMarks};
+pub use queries::{for_client, for_clients};
 pub use routes::{routes, slots};
 
 use serde::Deserialize;
@@ -15,7 +16,7 @@ use serde::Deserialize;
 use crate::text::clean;
 use crate::web::FieldErrors;
 
-/// Longest sticker note, in characters: a sticker is a short note, not a document.
+/// Maximum length of a sticker note, in characters, because a sticker is a short note.
 pub const MAX_NOTE_CHARS: usize = 250;
 
 /// The tab a sticker belongs to.
@@ -96,7 +97,7 @@ pub struct Slot {
 }
 
 impl Slot {
-    /// The note text the editor shows.
+    /// Returns the note text the editor shows.
     pub fn editor_note(&self) -> String {
         match (&self.form, &self.sticker) {
             (Some((form, _)), _) => form.note.clone(),
@@ -105,7 +106,7 @@ impl Slot {
         }
     }
 
-    /// The colour the editor has selected.
+    /// Returns the colour the editor has selected.
     pub fn editor_colour(&self) -> &str {
         match (&self.form, &self.sticker) {
             (Some((form, _)), _) => form.colour.as_str(),
@@ -146,7 +147,7 @@ pub struct StickerForm {
     pub clear: String,
 }
 
-/// What a valid sticker form asks for.
+/// The change a valid sticker form requests.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StickerChange {
     Set { note: String, colour: Colour },

@@ -1,13 +1,15 @@
 //! Sticker queries; every one is scoped by the provider and the client.
 
+use std::collections::HashMap;
+
 use sqlx::Row as _;
 
 use super::{Colour, Sticker, StickerTab};
 use crate::auth::Staff;
-use crate::db::{self, Db, Tx};
+use crate::db::{self, Db, ListQuery, Tx};
 use crate::ids::{ClientId, ProviderId};
 
-/// The stickers of one client, by tab.
+/// Loads the stickers of one client.
 pub async fn for_client(
     db: &Db,
     provider_id: ProviderId,
@@ -40,7 +42,7 @@ pub async fn for_client(
     Ok(stickers)
 }
 
-/// The sticker on one tab, read in the caller's transaction.
+/// Reads the sticker on one tab in the caller's transaction.
 pub async fn find_in(
     tx: &mut Tx,
     provider_id: ProviderId,
@@ -101,6 +103,49 @@ pub async fn clear(
     Ok(())
 }
 
-/// Which tabs of a client carry a sticker, and in which colour, for the Client Manager's marks.
-#[derive(Clone, Debug, Default)]
-pub struct ClientMarks(pub Vec<(StickerTab, Colour, String)>);
+/// Loads the stickers of many clients in one query, for the Client Manager's marks: each
+/// client's stickers in [`StickerTab::ALL`] order. Clients without stickers have no entry.
+pub async fn for_clients(
+    db: &Db,
+    provider_id: ProviderId,
+    client_ids: &[ClientId],
+) -> Result<HashMap<ClientId, Vec<Sticker>>, sqlx::Error> {
+    let mut stickers: HashMap<ClientId, Vec<Sticker>> = HashMap::new();
+    if client_ids.is_empty() {
+        return Ok(stickers);
+    }
+
+    let mut query = ListQuery::new(
+        "SELECT client_id, tab, note, colour, set_by_name, set_at FROM stickers WHERE provider_id = ",
+    );
+    query
+        .bind(provider_id.0)
+        .push(" AND client_id IN ")
+        .bind_list(client_ids.iter().map(|id| id.0));
+    let (sql, arguments) = query.build();
+    let rows = sqlx::query_with(&sql, arguments)
+        .fetch_all(&db.pool)
+        .await?;
+
+    for row in rows {
+        let client_id = ClientId(row.try_get("client_id")?);
+        let tab: String = row.try_get("tab")?;
+        let colour: String = row.try_get("colour")?;
+        let (Some(tab), Some(colour)) = (StickerTab::parse(&tab), Colour::parse(&colour)) else {
+            tracing::error!(client_id = %client_id, tab, colour, "a stored sticker has an unknown tab or colour");
+            continue;
+        };
+        stickers.entry(client_id).or_default().push(Sticker {
+            tab,
+            note: row.try_get("note")?,
+            colour,
+            set_by_name: row.try_get("set_by_name")?,
+            set_at: row.try_get("set_at")?,
+        });
+    }
+
+    for client in stickers.values_mut() {
+        client.sort_by_key(|sticker| StickerTab::ALL.iter().position(|tab| *tab == sticker.tab));
+    }
+    Ok(stickers)
+}

@@ -21,7 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/clients/{id}/stickers/{tab}", post(save))
 }
 
-/// The three sticker slots of a client, all closed.
+/// Loads the three sticker slots of a client, all closed.
 pub async fn slots(
     db: &Db,
     provider_id: ProviderId,

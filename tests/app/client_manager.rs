@@ -1,6 +1,6 @@
-//! SERVICE > Manage Clients: search, folders and their counts, filters, the Account
-//! Representatives filter on the effective representative, sorting and paging, exports, bad
-//! parameters and tenant isolation.
+//! SERVICE > Manage Clients: search, folders and their counts, the asset folders and their due
+//! window, filters, the Account Representatives filter on the effective representative, sorting
+//! and paging, the Assets column, sticker marks, exports, bad parameters and tenant isolation.
 
 use calserve::auth::Role;
 use calserve::clients::queries::ensure_list_value;
@@ -754,5 +754,448 @@ db_tests! {
             assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
             assert!(page.location().unwrap().starts_with("/sign-in"), "{path}");
         }
+    }
+}
+
+/// The Main Lab's time zone in [`TestApp::setup_provider`], the administrator's home site.
+const HOME_ZONE: &str = "America/Chicago";
+
+/// Returns the date `offset` days from today at the administrator's home site, YYYY-MM-DD.
+fn day(offset: i64) -> String {
+    let today = calserve::assets::today_in(Some(HOME_ZONE));
+    shift(&today, offset)
+}
+
+fn shift(date: &str, offset: i64) -> String {
+    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+    (date + chrono::Duration::days(offset))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Adds an asset with this next service date through the asset form.
+async fn add_asset(client: &TestClient, client_id: i64, name: &str, next_service_date: &str) {
+    let page = client
+        .post_form(
+            &format!("/clients/{client_id}/assets/new"),
+            &[("name", name), ("next_service_date", next_service_date)],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "adding an asset failed: {:?}",
+        page.form_errors()
+    );
+}
+
+async fn set_sticker(client: &TestClient, client_id: i64, tab: &str, note: &str, colour: &str) {
+    let page = client
+        .post_form(
+            &format!("/clients/{client_id}/stickers/{tab}"),
+            &[("note", note), ("colour", colour)],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "setting a {tab} sticker failed"
+    );
+}
+
+/// Returns the counts of Assets due (with its label for `due_days`) and Past due.
+fn asset_folder_counts(page: &Page, due_days: u32) -> (u64, u64) {
+    let label = if due_days == 1 {
+        "Assets due (1 day)".to_owned()
+    } else {
+        format!("Assets due ({due_days} days)")
+    };
+    (folder_count(page, &label), folder_count(page, "Past due"))
+}
+
+/// Returns the client ids of the rows, in order.
+fn listed_ids(page: &Page) -> Vec<i64> {
+    let marker = "<td><a href=\"/clients/";
+    page.body
+        .match_indices(marker)
+        .map(|(at, _)| {
+            let rest = &page.body[at + marker.len()..];
+            rest[..rest.find('/').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+/// Returns the `<tr>` of the client named `name`.
+fn row_of<'a>(page: &'a Page, name: &str) -> &'a str {
+    let cell = format!("/account\">{name}</a>");
+    let at = page
+        .body
+        .find(&cell)
+        .unwrap_or_else(|| panic!("no row for {name}:\n{}", page.body));
+    let start = page.body[..at].rfind("<tr>").unwrap();
+    let end = at + page.body[at..].find("</tr>").unwrap();
+    &page.body[start..end]
+}
+
+/// Table columns, counted from 0, of the cells [`crate::support::Page::table_rows`] returns.
+const STICKERS_COLUMN: usize = 7;
+const ASSETS_COLUMN: usize = 8;
+
+async fn add_site_in_zone(
+    app: &TestApp,
+    admin: &TestClient,
+    provider: &Provider,
+    code: &str,
+    time_zone: &str,
+) -> ProviderSiteId {
+    let created = admin
+        .post_form(
+            "/admin/sites/new",
+            &[
+                ("name", &format!("{code} Lab")),
+                ("code", code),
+                ("time_zone", time_zone),
+            ],
+        )
+        .await;
+    assert_eq!(
+        created.status,
+        StatusCode::SEE_OTHER,
+        "{:?}",
+        created.form_errors()
+    );
+    let id = app
+        .optional_number(
+            &format!("SELECT id FROM provider_sites WHERE code = '{code}' AND provider_id = $1"),
+            provider.id.0,
+        )
+        .await
+        .expect("the new site");
+    ProviderSiteId(id)
+}
+
+/// Sets an employee's home site directly, as the employee form would.
+async fn set_home_site(app: &TestApp, employee_id: i64, site: Option<ProviderSiteId>) {
+    sqlx::query("UPDATE employees SET home_site_id = $1 WHERE id = $2")
+        .bind(site.map(|id| id.0))
+        .bind(employee_id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+}
+
+db_tests! {
+    async fn asset_folders_list_and_count(app) {
+        let provider = app.setup_provider("Acme Cal").await;
+        let rita = app.add_employee(&provider, "Rita", Role::Staff).await;
+        let admin = app.signed_in(&provider.admin.email, PASSWORD).await;
+        let rita_id = rita.id.to_string();
+
+        let alpha = admin.create_client(&[("name", "Alpha Due")]).await;
+        add_asset(&admin, alpha, "Gauge", &day(5)).await;
+        let bravo = admin
+            .create_client(&[("name", "Bravo Past"), ("representative_id", &rita_id)])
+            .await;
+        add_asset(&admin, bravo, "Gauge", &day(-3)).await;
+        let charlie = admin
+            .create_client(&[("name", "Charlie Both"), ("status", "Prospect")])
+            .await;
+        add_asset(&admin, charlie, "Old gauge", &day(-10)).await;
+        add_asset(&admin, charlie, "Scale", &day(20)).await;
+        add_asset(&admin, charlie, "Second scale", &day(21)).await;
+        let delta = admin.create_client(&[("name", "Delta Later")]).await;
+        add_asset(&admin, delta, "Gauge", &day(45)).await;
+        let echo = admin
+            .create_client(&[("name", "Echo Hidden"), ("status", "Hidden")])
+            .await;
+        add_asset(&admin, echo, "Gauge", &day(2)).await;
+        add_asset(&admin, echo, "Old gauge", &day(-2)).await;
+        admin.create_client(&[("name", "Foxtrot None")]).await;
+        let golf = admin.create_client(&[("name", "Golf Today")]).await;
+        add_asset(&admin, golf, "Gauge", &day(0)).await;
+        let hotel = admin.create_client(&[("name", "Hotel Edge")]).await;
+        add_asset(&admin, hotel, "Gauge", &day(30)).await;
+        add_asset(&admin, hotel, "Undated", "").await;
+
+        let all = list(&admin, "/clients").await;
+        assert_eq!(asset_folder_counts(&all, 30), (4, 2), "today and today + 30 both count");
+        assert_eq!(folder_count(&all, "All"), 7);
+        let labels = all.body.find("Assets due (30 days)").unwrap();
+        let status_folders = all.body.find("<span>Hidden</span>").unwrap();
+        assert!(status_folders < labels, "the asset folders follow the status folders");
+
+        let due = list(&admin, "/clients?folder=due").await;
+        assert_eq!(listed(&due), ["Alpha Due", "Charlie Both", "Golf Today", "Hotel Edge"]);
+        assert!(due.body.contains("href=\"/clients?folder=due\" aria-current=\"page\""));
+        assert_eq!(range(&due), "1–4 of 4");
+        let past = list(&admin, "/clients?folder=pastdue").await;
+        assert_eq!(listed(&past), ["Bravo Past", "Charlie Both"]);
+        assert_eq!(past.form_fields("/clients").iter().filter(|(name, _)| name == "folder").count(), 1);
+
+        // Hidden clients stay out of both, whatever their assets.
+        let hidden = list(&admin, "/clients?folder=hidden").await;
+        assert_eq!(listed(&hidden), ["Echo Hidden"]);
+        let hidden_due = list(&admin, "/clients?folder=due&status=Hidden").await;
+        assert!(listed(&hidden_due).is_empty());
+        assert_eq!(asset_folder_counts(&hidden_due, 30), (0, 0));
+
+        // Counts follow the search and the filters.
+        let searched = list(&admin, "/clients?folder=due&q=alpha").await;
+        assert_eq!(listed(&searched), ["Alpha Due"]);
+        assert_eq!(asset_folder_counts(&searched, 30), (1, 0));
+        let prospects = list(&admin, "/clients?status=Prospect").await;
+        assert_eq!(asset_folder_counts(&prospects, 30), (1, 1));
+        let ritas = list(&admin, &format!("/clients?folder=pastdue&rep={rita_id}")).await;
+        assert_eq!(listed(&ritas), ["Bravo Past"]);
+        assert_eq!(asset_folder_counts(&ritas, 30), (0, 1));
+        let searched_past = list(&admin, "/clients?folder=pastdue&q=charlie&status=Prospect").await;
+        assert_eq!(listed(&searched_past), ["Charlie Both"]);
+        assert_eq!(asset_folder_counts(&searched_past, 30), (1, 1));
+
+        // The window follows due_days, and folder links keep it.
+        let wide = list(&admin, "/clients?folder=due&due_days=50").await;
+        assert_eq!(listed(&wide), ["Alpha Due", "Charlie Both", "Delta Later", "Golf Today", "Hotel Edge"]);
+        assert_eq!(asset_folder_counts(&wide, 50), (5, 2));
+        assert_eq!(wide.input_value("due_days").as_deref(), Some("50"));
+        assert!(wide.body.contains("href=\"/clients?folder=pastdue&amp;due_days=50\""), "{}", wide.body);
+        let week = list(&admin, "/clients?due_days=7").await;
+        assert_eq!(asset_folder_counts(&week, 7), (2, 2));
+        let one_day = list(&admin, "/clients?folder=due&due_days=1").await;
+        assert_eq!(listed(&one_day), ["Golf Today"]);
+        assert_eq!(asset_folder_counts(&one_day, 1), (1, 2));
+        let longest = list(&admin, "/clients?due_days=3650").await;
+        assert_eq!(asset_folder_counts(&longest, 3650), (5, 2));
+
+        // Export has the same rows as the folder.
+        let (_, body) = download(&admin, "/clients/export.csv?folder=pastdue").await;
+        let names: Vec<String> = parse_csv(&body).1.iter().map(|row| row[1].clone()).collect();
+        assert_eq!(names, ["Bravo Past", "Charlie Both"]);
+        let (_, body) = download(&admin, "/clients/export.csv?folder=due&due_days=50&q=a").await;
+        let names: Vec<String> = parse_csv(&body).1.iter().map(|row| row[1].clone()).collect();
+        assert_eq!(names, ["Alpha Due", "Charlie Both", "Delta Later", "Golf Today"]);
+        let (_, body) = download(&admin, "/clients/export.xlsx?folder=due").await;
+        assert!(body.starts_with(b"PK\x03\x04"), "an XLSX export of an asset folder");
+    }
+
+    async fn bad_due_days_are_ignored_with_notices(app) {
+        let provider = app.setup_provider("Acme Cal").await;
+        let admin = app.signed_in(&provider.admin.email, PASSWORD).await;
+        let near = admin.create_client(&[("name", "Near")]).await;
+        add_asset(&admin, near, "Gauge", &day(10)).await;
+        let far = admin.create_client(&[("name", "Far")]).await;
+        add_asset(&admin, far, "Gauge", &day(40)).await;
+
+        for value in ["0", "3651", "-5", "abc", "7.5", "99999999999"] {
+            let page = list(&admin, &format!("/clients?folder=due&due_days={value}")).await;
+            assert!(
+                page.has_text(&format!("Ignored due_days=\"{value}\": use a number of days from 1 to 3650.")),
+                "due_days={value} explains itself:\n{}",
+                page.body
+            );
+            assert_eq!(listed(&page), ["Near"], "due_days={value} falls back to 30 days");
+            assert_eq!(asset_folder_counts(&page, 30), (1, 0));
+            assert_eq!(page.input_value("due_days").as_deref(), Some("30"));
+
+            let (_, export) = download(&admin, &format!("/clients/export.csv?folder=due&due_days={value}")).await;
+            assert_eq!(parse_csv(&export).1.len(), 1, "due_days={value} in an export");
+        }
+
+        let blank = list(&admin, "/clients?due_days=").await;
+        assert!(!blank.has_text("Ignored"), "an empty field means the default");
+    }
+
+    async fn asset_column_counts_and_sorts(app) {
+        let provider = app.setup_provider("Acme Cal").await;
+        let admin = app.signed_in(&provider.admin.email, PASSWORD).await;
+        let mut expected_counts = Vec::new();
+        for n in 0..27 {
+            let name = format!("Client {n:02}");
+            let id = admin.create_client(&[("name", &name)]).await;
+            let assets = n % 4;
+            for a in 0..assets {
+                add_asset(&admin, id, &format!("Gauge {a}"), "").await;
+            }
+            expected_counts.push((name, id, assets));
+        }
+
+        let by_name = list(&admin, "/clients?per=25").await;
+        let rows = by_name.table_rows("<table class=\"data cm-table\">");
+        for (cells, (name, _, assets)) in rows.iter().zip(&expected_counts) {
+            assert_eq!(&cells[1], name);
+            assert_eq!(cells[ASSETS_COLUMN], assets.to_string(), "asset count of {name}");
+        }
+        assert!(by_name.body.contains(&format!("href=\"/clients/{}/assets\">3</a>", expected_counts[3].1)));
+
+        // Ascending by count, then by name, then by id; paging splits that order cleanly.
+        let mut ordered = expected_counts.clone();
+        ordered.sort_by(|a, b| (a.2, &a.0, a.1).cmp(&(b.2, &b.0, b.1)));
+        let expected_ids: Vec<i64> = ordered.iter().map(|(_, id, _)| *id).collect();
+        let first = list(&admin, "/clients?sort=assets&per=25").await;
+        let second = list(&admin, "/clients?sort=assets&per=25&page=2").await;
+        assert_eq!(range(&second), "26–27 of 27");
+        let mut paged = listed_ids(&first);
+        paged.extend(listed_ids(&second));
+        assert_eq!(paged, expected_ids, "by asset count, ties by name and id");
+        assert!(first.body.contains("aria-sort=\"ascending\"><a href=\"/clients?sort=assets&amp;dir=desc&amp;per=25\">Assets"), "{}", first.body);
+
+        let descending = list(&admin, "/clients?sort=assets&dir=desc&per=50").await;
+        let mut reversed = expected_ids.clone();
+        reversed.reverse();
+        assert_eq!(listed_ids(&descending), reversed);
+        let counts: Vec<String> = descending
+            .table_rows("<table class=\"data cm-table\">")
+            .iter()
+            .map(|cells| cells[ASSETS_COLUMN].clone())
+            .collect();
+        assert_eq!(counts.first().map(String::as_str), Some("3"));
+        assert_eq!(counts.last().map(String::as_str), Some("0"));
+
+        // The export has the same order and the count as its last column.
+        let (_, body) = download(&admin, "/clients/export.csv?sort=assets").await;
+        let (heading, rows) = parse_csv(&body);
+        assert_eq!(heading.last().map(String::as_str), Some("Assets"));
+        let exported: Vec<(String, String)> = rows
+            .iter()
+            .map(|row| (row[1].clone(), row.last().unwrap().clone()))
+            .collect();
+        let wanted: Vec<(String, String)> = ordered
+            .iter()
+            .map(|(name, _, assets)| (name.clone(), assets.to_string()))
+            .collect();
+        assert_eq!(exported, wanted);
+
+        // Sorting by count works inside an asset folder and with a search.
+        let dated = expected_counts[5].1;
+        add_asset(&admin, dated, "Dated", &day(3)).await;
+        let due = list(&admin, "/clients?folder=due&sort=assets&dir=desc&q=client").await;
+        assert_eq!(listed_ids(&due), [dated]);
+        let cells = due.table_rows("<table class=\"data cm-table\">");
+        assert_eq!(cells[0][ASSETS_COLUMN], "2");
+    }
+
+    async fn sticker_marks_show_colour_and_note(app) {
+        let provider = app.setup_provider("Acme Cal").await;
+        let admin = app.signed_in(&provider.admin.email, PASSWORD).await;
+        let marked = admin.create_client(&[("name", "Marked Co")]).await;
+        let plain = admin.create_client(&[("name", "Plain Co")]).await;
+        let assets_only = admin.create_client(&[("name", "Shelf Co")]).await;
+        set_sticker(&admin, marked, "account", "Call before visiting", "yellow").await;
+        set_sticker(&admin, marked, "orders", "PO needed <before> work & \"sign\"", "pink").await;
+        set_sticker(&admin, assets_only, "assets", "Fragile items", "yellow").await;
+        add_asset(&admin, plain, "Gauge", &day(5)).await;
+
+        let page = list(&admin, "/clients").await;
+        assert!(page.body.contains("<th scope=\"col\" class=\"cm-stickers\">Stickers</th>"), "{}", page.body);
+
+        let row = row_of(&page, "Marked Co");
+        let marks = crate::support::tags(row, "a")
+            .into_iter()
+            .filter(|tag| tag.attr("class").is_some_and(|class| class.starts_with("cm-sticker ")))
+            .collect::<Vec<_>>();
+        assert_eq!(marks.len(), 2, "one mark per tab with a sticker: {row}");
+        assert_eq!(marks[0].attr("class"), Some("cm-sticker cm-sticker-pink"), "the Orders tab comes before Account");
+        assert_eq!(marks[0].attr("title"), Some("Orders: PO needed <before> work & \"sign\""));
+        assert_eq!(marks[0].attr("href"), Some(format!("/clients/{marked}/orders").as_str()));
+        assert_eq!(marks[1].attr("class"), Some("cm-sticker cm-sticker-yellow"));
+        assert_eq!(marks[1].attr("title"), Some("Account: Call before visiting"));
+        assert!(row.contains("<span class=\"visually-hidden\">Orders sticker: PO needed &lt;before&gt; work &amp; &quot;sign&quot;</span>"), "{row}");
+        assert!(row.contains("<span class=\"visually-hidden\">Account sticker: Call before visiting</span>"), "{row}");
+
+        let shelf = row_of(&page, "Shelf Co");
+        assert!(shelf.contains("class=\"cm-sticker cm-sticker-yellow\""), "{shelf}");
+        assert!(shelf.contains("title=\"Assets: Fragile items\""), "{shelf}");
+        assert!(!row_of(&page, "Plain Co").contains("class=\"cm-sticker "), "no marks without stickers");
+
+        let cells = page.table_rows("<table class=\"data cm-table\">");
+        let plain_cells = cells.iter().find(|cells| cells[1] == "Plain Co").unwrap();
+        assert_eq!(plain_cells[STICKERS_COLUMN], "");
+        let marked_cells = cells.iter().find(|cells| cells[1] == "Marked Co").unwrap();
+        assert!(marked_cells[STICKERS_COLUMN].contains("Account sticker"), "{marked_cells:?}");
+
+        // Marks follow the rows into the asset folders.
+        let due = list(&admin, "/clients?folder=due").await;
+        assert_eq!(listed(&due), ["Plain Co"]);
+        assert!(!due.body.contains("cm-sticker cm-sticker-"));
+
+        // Stickers are internal: no export carries them.
+        let (_, body) = download(&admin, "/clients/export.csv").await;
+        let csv = String::from_utf8(body.clone()).unwrap();
+        for note in ["Call before visiting", "PO needed", "Fragile items", "sticker"] {
+            assert!(!csv.to_lowercase().contains(&note.to_lowercase()), "the export shows {note:?}: {csv}");
+        }
+        let (heading, rows) = parse_csv(&body);
+        assert_eq!(heading, calserve::client_manager::EXPORT_HEADINGS);
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|row| row.len() == heading.len()));
+    }
+
+    async fn today_follows_the_home_site_time_zone(app) {
+        // Kiritimati (UTC+14) and Pago Pago (UTC-11) are 25 hours apart and keep no summer
+        // time, so their dates always differ by one or two days.
+        let provider = app.setup_provider("Acme Cal").await;
+        let admin = app.signed_in(&provider.admin.email, PASSWORD).await;
+        let east = add_site_in_zone(&app, &admin, &provider, "EAST", "Pacific/Kiritimati").await;
+        let west = add_site_in_zone(&app, &admin, &provider, "WEST", "Pacific/Pago_Pago").await;
+        let walt = app.add_employee(&provider, "Walt", Role::Staff).await;
+        let una = app.add_employee(&provider, "Una", Role::Staff).await;
+        set_home_site(&app, provider.admin.id.0, Some(east)).await;
+        set_home_site(&app, walt.id.0, Some(west)).await;
+
+        let client = admin.create_client(&[("name", "Zone Co")]).await;
+        let east_today = calserve::assets::today_in(Some("Pacific/Kiritimati"));
+        add_asset(&admin, client, "Gauge", &shift(&east_today, -1)).await;
+
+        let at_east = list(&admin, "/clients").await;
+        assert_eq!(asset_folder_counts(&at_east, 30), (0, 1), "yesterday at Kiritimati is past due");
+        let walt_browser = app.signed_in(&walt.email, PASSWORD).await;
+        let at_west = list(&walt_browser, "/clients").await;
+        assert_eq!(asset_folder_counts(&at_west, 30), (1, 0), "the same day is still ahead at Pago Pago");
+        let (_, body) = download(&walt_browser, "/clients/export.csv?folder=due").await;
+        assert_eq!(parse_csv(&body).1.len(), 1, "the export uses the same today");
+
+        // Without a home site, today is the date in UTC, which is one of the two.
+        let una_browser = app.signed_in(&una.email, PASSWORD).await;
+        let in_utc = list(&una_browser, "/clients").await;
+        let (due, past) = asset_folder_counts(&in_utc, 30);
+        let utc_today = calserve::assets::today_in(None);
+        let expected = if utc_today == east_today { (0, 1) } else { (1, 0) };
+        assert_eq!((due, past), expected, "UTC today is {utc_today}");
+    }
+
+    async fn asset_folders_and_marks_stay_per_provider(app) {
+        let first = app.setup_provider("Acme Cal").await;
+        let first_admin = app.signed_in(&first.admin.email, PASSWORD).await;
+        let secret = first_admin.create_client(&[("name", "Secret Client")]).await;
+        add_asset(&first_admin, secret, "Gauge", &day(3)).await;
+        add_asset(&first_admin, secret, "Old gauge", &day(-3)).await;
+        set_sticker(&first_admin, secret, "orders", "Internal only", "pink").await;
+
+        let second = app.setup_provider("Other Lab").await;
+        let second_admin = app.signed_in(&second.admin.email, PASSWORD).await;
+        let own = second_admin.create_client(&[("name", "Own Client")]).await;
+        add_asset(&second_admin, own, "Scale", &day(60)).await;
+
+        for path in ["/clients", "/clients?sort=assets&dir=desc", "/clients?due_days=100"] {
+            let page = list(&second_admin, path).await;
+            assert_eq!(listed(&page), ["Own Client"], "{path}");
+            assert!(!page.has_text("Internal only"), "{path}");
+            assert!(!page.body.contains("cm-sticker cm-sticker-"), "{path}");
+            let cells = page.table_rows("<table class=\"data cm-table\">");
+            assert_eq!(cells[0][ASSETS_COLUMN], "1", "{path}: only the own client's asset counts");
+        }
+        let plain = list(&second_admin, "/clients").await;
+        assert_eq!(asset_folder_counts(&plain, 30), (0, 0));
+        let wide = list(&second_admin, "/clients?due_days=100").await;
+        assert_eq!(asset_folder_counts(&wide, 100), (1, 0));
+        for folder in ["due", "pastdue"] {
+            let page = list(&second_admin, &format!("/clients?folder={folder}&q=secret")).await;
+            assert!(listed(&page).is_empty(), "{folder}");
+            let (_, body) = download(&second_admin, &format!("/clients/export.csv?folder={folder}")).await;
+            assert!(parse_csv(&body).1.is_empty(), "{folder} export");
+        }
+
+        let theirs = list(&first_admin, "/clients").await;
+        assert_eq!(asset_folder_counts(&theirs, 30), (1, 1));
+        assert!(row_of(&theirs, "Secret Client").contains("title=\"Orders: Internal only\""));
     }
 }
