@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::setup::routes())
         .merge(crate::provider_sites::routes())
         .merge(crate::employees::routes())
+        .merge(crate::client_lists::routes())
         .merge(crate::representatives::routes())
         .merge(crate::client_manager::routes())
         .merge(crate::clients::routes())

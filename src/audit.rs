@@ -18,6 +18,7 @@ pub enum Entity {
     Employee,
     ClientSite,
     Asset,
+    ClientListValue,
 }
 
 impl Entity {
@@ -28,6 +29,7 @@ impl Entity {
             Entity::Employee => "employee",
             Entity::ClientSite => "client_site",
             Entity::Asset => "asset",
+            Entity::ClientListValue => "client_list_value",
         }
     }
 }

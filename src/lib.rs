@@ -1,15 +1,17 @@
 //! calserve keeps a calibration or inspection service provider's client accounts.
 //!
 //! Layout: shared infrastructure (`config`, `db`, `auth`, `web`, `audit`, `text`) sits beside one
-//! module per capability (`setup`, `provider_sites`, `employees`, `representatives`, `clients`,
-//! `client_manager`, `client_sites`, `assets`, `stickers`, `import`, `demo`). Each capability module owns its routes, queries and
-//! templates; `app::router` merges the routers in one place.
+//! module per capability (`setup`, `provider_sites`, `employees`, `client_lists`,
+//! `representatives`, `clients`, `client_manager`, `client_sites`, `assets`, `stickers`, `import`,
+//! `demo`). Each capability module owns its routes, queries and templates; `app::router` merges
+//! the routers in one place.
 
 pub mod app;
 pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod client_lists;
 pub mod client_manager;
 pub mod client_sites;
 pub mod clients;

@@ -9,6 +9,7 @@ mod support;
 
 mod assets;
 mod browser;
+mod client_lists;
 mod client_manager;
 mod client_sites;
 mod clients;
