@@ -197,12 +197,6 @@ impl AssetsTab {
     }
 }
 
-async fn load_client(state: &AppState, staff: &Staff, client_id: ClientId) -> AppResult<Client> {
-    clients::queries::find(&state.db, staff.provider_id, client_id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 async fn assets_tab(
     State(state): State<AppState>,
     staff: Staff,
@@ -210,7 +204,7 @@ async fn assets_tab(
     Path(client_id): Path<ClientId>,
     Query(query): Query<AssetsQuery>,
 ) -> AppResult<Response> {
-    let client = load_client(&state, &staff, client_id).await?;
+    let client = clients::load(&state.db, &staff, client_id).await?;
     let today = queries::today_for_client(&state.db, staff.provider_id, client_id).await?;
     let view = parse_view(&query, today.clone());
 
@@ -273,7 +267,7 @@ async fn export_rows(
     client_id: ClientId,
     query: &AssetsQuery,
 ) -> AppResult<(Client, Vec<Asset>)> {
-    let client = load_client(state, staff, client_id).await?;
+    let client = clients::load(&state.db, staff, client_id).await?;
     let today = queries::today_for_client(&state.db, staff.provider_id, client_id).await?;
     let view = parse_view(query, today);
     let assets = queries::list(&state.db, staff.provider_id, client_id, &view.filter, None).await?;
@@ -375,7 +369,7 @@ async fn new_page(
     csrf: CsrfToken,
     Path(client_id): Path<ClientId>,
 ) -> AppResult<Response> {
-    let client = load_client(&state, &staff, client_id).await?;
+    let client = clients::load(&state.db, &staff, client_id).await?;
     let form = AssetForm {
         status: AssetStatus::Active.as_str().to_owned(),
         ..Default::default()
@@ -398,7 +392,7 @@ async fn edit_page(
     csrf: CsrfToken,
     Path((client_id, asset_id)): Path<(ClientId, AssetId)>,
 ) -> AppResult<Response> {
-    let client = load_client(&state, &staff, client_id).await?;
+    let client = clients::load(&state.db, &staff, client_id).await?;
     let asset = queries::find(&state.db, staff.provider_id, client_id, asset_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -469,7 +463,7 @@ async fn create(
     Path(client_id): Path<ClientId>,
     Form(form): Form<AssetForm>,
 ) -> AppResult<Response> {
-    let client = load_client(&state, &staff, client_id).await?;
+    let client = clients::load(&state.db, &staff, client_id).await?;
     let input = match validate(&state, &staff, client_id, &form, None).await? {
         Ok(input) => input,
         Err(errors) => return show_form(&state, &staff, &csrf, client, None, form, errors).await,
@@ -522,7 +516,7 @@ async fn save(
     Path((client_id, asset_id)): Path<(ClientId, AssetId)>,
     Form(form): Form<AssetForm>,
 ) -> AppResult<Response> {
-    let client = load_client(&state, &staff, client_id).await?;
+    let client = clients::load(&state.db, &staff, client_id).await?;
     let before = queries::find(&state.db, staff.provider_id, client_id, asset_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -3,7 +3,7 @@
 use sqlx::Row as _;
 
 use super::model::{ClientSite, SiteInput};
-use crate::clients::Address;
+use crate::clients::queries::address;
 use crate::db::{self, Db, Row, Tx};
 use crate::ids::{ClientId, ClientSiteId, ProviderId};
 use crate::text;
@@ -11,17 +11,6 @@ use crate::text;
 const SELECT_SITE: &str = "SELECT s.*, \
      (SELECT COUNT(*) FROM assets a WHERE a.site_id = s.id) AS asset_count \
      FROM client_sites s WHERE s.provider_id = $1 AND s.client_id = $2";
-
-fn address(row: &Row, prefix: &str) -> Result<Address, sqlx::Error> {
-    Ok(Address {
-        line1: row.try_get(format!("{prefix}_line1").as_str())?,
-        line2: row.try_get(format!("{prefix}_line2").as_str())?,
-        city: row.try_get(format!("{prefix}_city").as_str())?,
-        state: row.try_get(format!("{prefix}_state").as_str())?,
-        postal_code: row.try_get(format!("{prefix}_postal_code").as_str())?,
-        country: row.try_get(format!("{prefix}_country").as_str())?,
-    })
-}
 
 fn flag(row: &Row, column: &str) -> Result<bool, sqlx::Error> {
     Ok(row.try_get::<i64, _>(column)? != 0)

@@ -48,12 +48,6 @@ impl FormPage {
     }
 }
 
-async fn load_client(state: &AppState, staff: &Staff, client_id: ClientId) -> AppResult<Client> {
-    clients::queries::find(&state.db, staff.provider_id, client_id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 async fn load_site(
     state: &AppState,
     staff: &Staff,
@@ -112,7 +106,7 @@ async fn new_page(
     csrf: CsrfToken,
     Path(client_id): Path<ClientId>,
 ) -> AppResult<Response> {
-    let client = load_client(&state, &staff, client_id).await?;
+    let client = clients::load(&state.db, &staff, client_id).await?;
     show_form(
         &state,
         &staff,
@@ -131,7 +125,7 @@ async fn edit_page(
     csrf: CsrfToken,
     Path((client_id, site_id)): Path<(ClientId, ClientSiteId)>,
 ) -> AppResult<Response> {
-    let client = load_client(&state, &staff, client_id).await?;
+    let client = clients::load(&state.db, &staff, client_id).await?;
     let site = load_site(&state, &staff, client_id, site_id).await?;
     let form = SiteForm::from_site(&site);
     show_form(
@@ -165,7 +159,7 @@ async fn create(
     Path(client_id): Path<ClientId>,
     Form(form): Form<SiteForm>,
 ) -> AppResult<Response> {
-    let client = load_client(&state, &staff, client_id).await?;
+    let client = clients::load(&state.db, &staff, client_id).await?;
     let input = match form.validate() {
         Ok(input) => input,
         Err(errors) => return show_form(&state, &staff, &csrf, client, None, form, errors).await,
@@ -220,7 +214,7 @@ async fn save(
     Path((client_id, site_id)): Path<(ClientId, ClientSiteId)>,
     Form(form): Form<SiteForm>,
 ) -> AppResult<Response> {
-    let client = load_client(&state, &staff, client_id).await?;
+    let client = clients::load(&state.db, &staff, client_id).await?;
     let before = load_site(&state, &staff, client_id, site_id).await?;
     let input = match form.validate() {
         Ok(input) => input,
@@ -339,7 +333,7 @@ async fn delete(
     csrf: CsrfToken,
     Path((client_id, site_id)): Path<(ClientId, ClientSiteId)>,
 ) -> AppResult<Response> {
-    let client = load_client(&state, &staff, client_id).await?;
+    let client = clients::load(&state.db, &staff, client_id).await?;
     let site = load_site(&state, &staff, client_id, site_id).await?;
 
     let mut tx = state.db.begin().await?;

@@ -35,6 +35,18 @@ use crate::employees;
 use crate::ids::ProviderId;
 use crate::web::FieldErrors;
 
+/// Loads a client of the signed-in employee's provider; any other id is not found, whether it
+/// does not exist or belongs to another provider.
+pub async fn load(
+    db: &Db,
+    staff: &crate::auth::Staff,
+    client_id: crate::ids::ClientId,
+) -> crate::error::AppResult<Client> {
+    queries::find(db, staff.provider_id, client_id)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)
+}
+
 /// Checks that every id in the form belongs to the provider: list values of the right kind, the
 /// serving site, and active employees as representative and account manager.
 pub async fn check_references(

@@ -20,7 +20,8 @@ fn select_client() -> String {
     )
 }
 
-fn address(row: &Row, prefix: &str) -> Result<Address, sqlx::Error> {
+/// Reads the address columns `{prefix}_line1` … `{prefix}_country` of a row.
+pub fn address(row: &Row, prefix: &str) -> Result<Address, sqlx::Error> {
     Ok(Address {
         line1: row.try_get(format!("{prefix}_line1").as_str())?,
         line2: row.try_get(format!("{prefix}_line2").as_str())?,

@@ -303,12 +303,6 @@ async fn open_client(Path(client_id): Path<ClientId>) -> Response {
     see_other(&format!("/clients/{client_id}/account"))
 }
 
-async fn load(state: &AppState, staff: &Staff, client_id: ClientId) -> AppResult<Client> {
-    queries::find(&state.db, staff.provider_id, client_id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 #[derive(Template)]
 #[template(path = "clients/templates/empty_tab.html")]
 struct EmptyTabPage {
@@ -325,7 +319,7 @@ async fn orders_tab(
     csrf: CsrfToken,
     Path(client_id): Path<ClientId>,
 ) -> AppResult<Response> {
-    let client = load(&state, &staff, client_id).await?;
+    let client = super::load(&state.db, &staff, client_id).await?;
     let stickers = stickers::slots(&state.db, staff.provider_id, client_id).await?;
     let page = EmptyTabPage {
         shell: Shell::new(&staff, &csrf, Section::Service),
@@ -384,7 +378,7 @@ async fn account_tab(
     Path(client_id): Path<ClientId>,
     Query(query): Query<AccountQuery>,
 ) -> AppResult<Response> {
-    let client = load(&state, &staff, client_id).await?;
+    let client = super::load(&state.db, &staff, client_id).await?;
     let notice = if query.created.is_some() {
         Some("The client was created.")
     } else if query.saved.is_some() {
@@ -490,7 +484,7 @@ async fn save_company(
     Path(client_id): Path<ClientId>,
     Form(mut form): Form<CompanyForm>,
 ) -> AppResult<Response> {
-    let before = load(&state, &staff, client_id).await?;
+    let before = super::load(&state.db, &staff, client_id).await?;
     let version = parse_version(&form.version)?;
     let reject =
         |client: Client, form: CompanyForm, errors: FieldErrors, conflicts: Vec<ConflictField>| {
@@ -635,7 +629,7 @@ async fn save_headquarters(
     Path(client_id): Path<ClientId>,
     Form(mut form): Form<HeadquartersForm>,
 ) -> AppResult<Response> {
-    let before = load(&state, &staff, client_id).await?;
+    let before = super::load(&state.db, &staff, client_id).await?;
     let version = parse_version(&form.version)?;
     let reject = |client: &Client,
                   form: HeadquartersForm,

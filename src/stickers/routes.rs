@@ -57,9 +57,7 @@ async fn save(
     Path((client_id, tab)): Path<(ClientId, String)>,
     Form(form): Form<StickerForm>,
 ) -> AppResult<Response> {
-    let client = clients::queries::find(&state.db, staff.provider_id, client_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let client = clients::load(&state.db, &staff, client_id).await?;
     let tab = StickerTab::parse(&tab).ok_or(AppError::NotFound)?;
 
     let change = match form.validate() {
