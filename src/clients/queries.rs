@@ -74,7 +74,7 @@ fn from_row(row: &Row) -> Result<Client, sqlx::Error> {
     })
 }
 
-/// One client of the provider; another provider's client is `None`, like a missing one.
+/// Finds one client of the provider. Another provider's client is `None`, like a missing one.
 pub async fn find(
     db: &Db,
     provider_id: ProviderId,
@@ -143,7 +143,8 @@ pub async fn link_qualer_client(
     Ok(())
 }
 
-/// A client with the Qualer id or account number given, for imports that update in place.
+/// Finds the client with the Qualer id or account number given, for imports that update in
+/// place.
 pub async fn find_for_import(
     tx: &mut Tx,
     provider_id: ProviderId,
@@ -164,7 +165,7 @@ pub async fn find_for_import(
         .transpose()
 }
 
-/// Why a client could not be saved, beyond the form's own checks.
+/// A reason a client could not be saved, beyond the form's own checks.
 #[derive(Debug)]
 pub enum SaveError {
     DuplicateAccountNumber,
@@ -269,8 +270,8 @@ pub async fn insert(
     Ok((client_id, account_number))
 }
 
-/// Every client gets an "admin" client employee with no usable credentials; provider support
-/// signs in as it, and the provider may remove it.
+/// Inserts the "admin" client employee every client gets. It has no usable credentials:
+/// provider support signs in as it, and the provider may remove it.
 async fn insert_admin_employee(
     tx: &mut Tx,
     provider_id: ProviderId,
@@ -436,7 +437,8 @@ pub async fn update_headquarters(
     Ok(())
 }
 
-/// Whether another client of the provider has exactly this name (ignoring case and accents).
+/// Checks whether another client of the provider has exactly this name, ignoring case and
+/// accents.
 pub async fn name_taken(
     db: &Db,
     provider_id: ProviderId,
@@ -483,7 +485,7 @@ pub async fn list_values(
         .collect()
 }
 
-/// The id of a list value by name, created when missing.
+/// Returns the id of a list value by name, creating the value when missing.
 pub async fn ensure_list_value(
     tx: &mut Tx,
     provider_id: ProviderId,
@@ -516,7 +518,7 @@ pub async fn ensure_list_value(
     Ok(ListValueId(row.try_get("id")?))
 }
 
-/// Whether a list value of this kind belongs to the provider.
+/// Checks whether a list value of this kind belongs to the provider.
 pub async fn list_value_belongs(
     db: &Db,
     provider_id: ProviderId,
@@ -532,7 +534,7 @@ pub async fn list_value_belongs(
     Ok(row.is_some())
 }
 
-/// The name of a list value, for the audit trail; empty for none.
+/// Returns the name of a list value for the audit trail, or an empty string for none.
 pub async fn list_value_name(db: &Db, id: Option<ListValueId>) -> Result<String, sqlx::Error> {
     let Some(id) = id else {
         return Ok(String::new());
