@@ -434,18 +434,22 @@ pub async fn update(
     Ok(())
 }
 
-/// Today's date in the time zone of the provider site that serves the client, else UTC.
-pub async fn today_for_client(
+/// Returns today's date, YYYY-MM-DD, for every "due" judgement of assets: the date in the time
+/// zone of the signed-in employee's home provider site, or in UTC when the employee has no home
+/// site. One rule for the Assets tab and the Client Manager's asset folders, so both agree for
+/// whoever opens them, whichever clients the list holds; clients' own sites may span zones.
+pub async fn today_at_home_site(
     db: &Db,
     provider_id: ProviderId,
-    client_id: ClientId,
+    employee_id: crate::ids::EmployeeId,
 ) -> Result<String, sqlx::Error> {
     let zone: Option<String> = sqlx::query_scalar(
-        "SELECT ps.time_zone FROM clients c JOIN provider_sites ps ON ps.id = c.serving_site_id \
-         WHERE c.provider_id = $1 AND c.id = $2",
+        "SELECT s.time_zone FROM employees e \
+         JOIN provider_sites s ON s.id = e.home_site_id AND s.provider_id = e.provider_id \
+         WHERE e.provider_id = $1 AND e.id = $2",
     )
     .bind(provider_id.0)
-    .bind(client_id.0)
+    .bind(employee_id.0)
     .fetch_optional(&db.pool)
     .await?;
     Ok(today_in(zone.as_deref()))

@@ -131,6 +131,12 @@ impl AssetsTab {
     /// Builds the address of this view with one parameter changed. The page resets unless it is
     /// the parameter changed.
     fn with(&self, key: &str, value: &str) -> String {
+        self.with_all(&[(key, value)])
+    }
+
+    /// Builds the address of this view with several parameters changed; the page resets unless
+    /// it is one of them.
+    fn with_all(&self, changes: &[(&str, &str)]) -> String {
         let q = &self.query;
         let mut pairs: Vec<(&str, String)> = vec![
             ("q", q.q.clone()),
@@ -141,12 +147,17 @@ impl AssetsTab {
             ("sort", q.sort.clone()),
             ("dir", q.dir.clone()),
             ("per", q.per.clone()),
+            ("page", q.page.clone()),
         ];
-        pairs.retain(|(k, _)| *k != key);
-        if key != "page" {
-            pairs.retain(|(k, _)| *k != "page");
-        }
-        pairs.push((key, value.to_owned()));
+        let keeps_page = changes.iter().any(|(key, _)| *key == "page");
+        pairs.retain(|(k, _)| {
+            !changes.iter().any(|(key, _)| key == k) && (keeps_page || *k != "page")
+        });
+        pairs.extend(
+            changes
+                .iter()
+                .map(|(key, value)| (*key, (*value).to_owned())),
+        );
         let query: Vec<String> = pairs
             .into_iter()
             .filter(|(_, v)| !v.is_empty())
@@ -168,10 +179,7 @@ impl AssetsTab {
         } else {
             "asc"
         };
-        let mut link = self.with("sort", column);
-        link.push_str("&dir=");
-        link.push_str(direction);
-        link
+        self.with_all(&[("sort", column), ("dir", direction)])
     }
 
     fn sort_mark(&self, column: &str) -> &'static str {
@@ -205,7 +213,8 @@ async fn assets_tab(
     Query(query): Query<AssetsQuery>,
 ) -> AppResult<Response> {
     let client = clients::load(&state.db, &staff, client_id).await?;
-    let today = queries::today_for_client(&state.db, staff.provider_id, client_id).await?;
+    let today =
+        queries::today_at_home_site(&state.db, staff.provider_id, staff.employee_id).await?;
     let view = parse_view(&query, today.clone());
 
     let total = queries::count(&state.db, staff.provider_id, client_id, &view.filter).await?;
@@ -268,7 +277,8 @@ async fn export_rows(
     query: &AssetsQuery,
 ) -> AppResult<(Client, Vec<Asset>)> {
     let client = clients::load(&state.db, staff, client_id).await?;
-    let today = queries::today_for_client(&state.db, staff.provider_id, client_id).await?;
+    let today =
+        queries::today_at_home_site(&state.db, staff.provider_id, staff.employee_id).await?;
     let view = parse_view(query, today);
     let assets = queries::list(&state.db, staff.provider_id, client_id, &view.filter, None).await?;
     Ok((client, assets))
@@ -520,12 +530,13 @@ async fn save(
     let before = queries::find(&state.db, staff.provider_id, client_id, asset_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let input = match validate(&state, &staff, client_id, &form, Some(&before)).await? {
+    let mut input = match validate(&state, &staff, client_id, &form, Some(&before)).await? {
         Ok(input) => input,
         Err(errors) => {
             return show_form(&state, &staff, &csrf, client, Some(before), form, errors).await
         }
     };
+    follow_new_service_date(&before, &mut input);
     let version: i64 = form.version.trim().parse().map_err(|_| {
         AppError::BadRequest(
             "The form is missing its version; reload the page and try again.".to_owned(),
@@ -575,6 +586,22 @@ async fn save(
     .await?;
     tx.commit().await?;
     Ok(see_other(&format!("/clients/{client_id}/assets")))
+}
+
+/// Moves the next service date on when the edit records a new last service date or interval
+/// but leaves the next date as it was stored: the form shows the stored next date, so keeping
+/// it would silently undo the service just recorded.
+fn follow_new_service_date(before: &Asset, input: &mut AssetInput) {
+    let as_text = |date: Option<chrono::NaiveDate>| date.map(|d| d.format("%Y-%m-%d").to_string());
+    let schedule_changed = as_text(input.last_service_date) != before.last_service_date
+        || input.service_interval_months != before.service_interval_months;
+    let next_untouched = as_text(input.next_service_date) == before.next_service_date;
+    if !(schedule_changed && next_untouched) {
+        return;
+    }
+    if let (Some(last), Some(months)) = (input.last_service_date, input.service_interval_months) {
+        input.next_service_date = last.checked_add_months(chrono::Months::new(months as u32));
+    }
 }
 
 async fn site_name(

@@ -20,7 +20,7 @@ use super::marks::{self, StickerMark};
 use super::view::{group_digits, Direction, Folder, SortKey, View};
 use crate::clients::ClientStatus;
 use crate::db::{Db, ListQuery, Row};
-use crate::ids::{ClientId, EmployeeId, ProviderId};
+use crate::ids::{ClientId, ProviderId};
 use crate::representatives::{self, Effective};
 use crate::text;
 
@@ -503,27 +503,6 @@ pub async fn export_rows(
         .fetch_all(&db.pool)
         .await?;
     rows.iter().map(ClientRow::from_row).collect()
-}
-
-/// Returns today's date, YYYY-MM-DD, for the asset folders: the date in the time zone of the
-/// employee's home provider site, or in UTC when the employee has no home site or its zone is
-/// not a known IANA name. One rule for everyone who opens the same address from the same desk,
-/// whichever clients the list holds, because the clients' own sites may span time zones.
-pub async fn today_at_home_site(
-    db: &Db,
-    provider_id: ProviderId,
-    employee_id: EmployeeId,
-) -> Result<String, sqlx::Error> {
-    let zone: Option<String> = sqlx::query_scalar(
-        "SELECT s.time_zone FROM employees e \
-         JOIN provider_sites s ON s.id = e.home_site_id AND s.provider_id = e.provider_id \
-         WHERE e.provider_id = $1 AND e.id = $2",
-    )
-    .bind(provider_id.0)
-    .bind(employee_id.0)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(crate::assets::today_in(zone.as_deref()))
 }
 
 /// The counts and rows the page shows for a view.

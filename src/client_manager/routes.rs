@@ -174,7 +174,8 @@ async fn list_page(
 ) -> AppResult<Response> {
     let choices = Choices::load(&state, &staff).await?;
     let (mut view, mut notices) = View::from_params(&params, staff.employee_id, &choices.known());
-    view.today = query::today_at_home_site(&state.db, staff.provider_id, staff.employee_id).await?;
+    view.today =
+        crate::assets::today_at_home_site(&state.db, staff.provider_id, staff.employee_id).await?;
 
     let listing = query::load(&state.db, staff.provider_id, &view).await?;
     if listing.page < view.page {
@@ -377,7 +378,8 @@ async fn export_rows(
 ) -> AppResult<Vec<ClientRow>> {
     let choices = Choices::load(state, staff).await?;
     let (mut view, _notices) = View::from_params(params, staff.employee_id, &choices.known());
-    view.today = query::today_at_home_site(&state.db, staff.provider_id, staff.employee_id).await?;
+    view.today =
+        crate::assets::today_at_home_site(&state.db, staff.provider_id, staff.employee_id).await?;
     let rows = query::export_rows(&state.db, staff.provider_id, &view).await?;
     tracing::info!(
         provider_id = %staff.provider_id,

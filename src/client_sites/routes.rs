@@ -267,6 +267,10 @@ async fn set_archived(
     archived: bool,
 ) -> AppResult<Response> {
     let site = load_site(state, staff, client_id, site_id).await?;
+    if site.archived == archived {
+        // Archiving an archived site (or restoring an active one) changes nothing to record.
+        return Ok(see_other(&format!("/clients/{client_id}/account#sites")));
+    }
     let mut tx = state.db.begin().await?;
     queries::set_archived(&mut tx, staff.provider_id, client_id, site_id, archived).await?;
     let (action, before, after) = if archived {

@@ -67,6 +67,13 @@ db_tests! {
         assert_eq!(moved.status, StatusCode::SEE_OTHER, "{:?}", moved.form_errors());
         let page = admin.get(&path).await;
         assert!(page.has_text("Plant 1 → Plant 2"), "the move is not in the asset's history");
+
+        // Recording a new service keeps the shown next date only if the user changed it.
+        let mut serviced = page.form_fields(&path);
+        set_field(&mut serviced, "last_service_date", "2026-06-30");
+        let saved = admin.post_fields(&path, &serviced).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{:?}", saved.form_errors());
+        assert_eq!(app.text("SELECT next_service_date FROM assets WHERE id = $1", asset_id).await, "2027-06-30");
         assert_eq!(app.optional_number("SELECT site_id FROM assets WHERE id = $1", asset_id).await.map(|v| v.to_string()), Some(plant2));
     }
 
@@ -154,6 +161,16 @@ db_tests! {
         assert_eq!(nonsense.status, StatusCode::OK);
 
         let descending = admin.get(&format!("{base}?sort=name&dir=desc")).await;
+        let sort_links: Vec<String> = crate::support::tags(&descending.body, "a")
+            .iter()
+            .filter_map(|link| link.attr("href").map(crate::support::unescape))
+            .filter(|href| href.starts_with(&format!("{base}?")) && href.contains("sort="))
+            .collect();
+        assert!(sort_links.len() >= 9, "the column headers are not sort links");
+        for href in sort_links {
+            let followed = admin.get(&href).await;
+            assert_eq!(followed.status, StatusCode::OK, "the header link {href} failed");
+        }
         let thermometer = descending.body.find("Thermometer 29").unwrap();
         let gauge = descending.body.find("Multimètre").unwrap();
         assert!(thermometer < gauge, "descending sort is not applied");
