@@ -7,7 +7,9 @@ use crate::db::{self, Db, ListQuery, Row, Tx};
 use crate::ids::{AssetId, ClientId, ClientSiteId, ProviderId};
 use crate::text;
 
-/// The service-due filter of the Assets tab.
+/// The service-due filter of the Assets tab. Every asset with a next service date counts,
+/// whatever its status, here and in the Client Manager's asset folders; clearing the next
+/// service date takes a retired or inactive asset out of both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Due {
     /// Next service date from today through today + N days.
