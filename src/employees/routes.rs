@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -110,11 +109,7 @@ async fn form_page(
     // A password is never sent back to the browser, not even one the user just typed.
     form.password.clear();
     let sites = provider_sites::list_options(&state.db, admin.provider_id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     Ok(render_status(
         status,
         &FormPage {
@@ -439,11 +434,7 @@ async fn show_deactivate(
         .into_iter()
         .filter(|e| e.id != employee_id)
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     Ok(render_status(
         status,
         &DeactivatePage {

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
@@ -88,11 +87,7 @@ async fn form_page(
     client_count: i64,
 ) -> AppResult<Response> {
     let representatives = employees::active_options(&state.db, admin.provider_id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = FormPage {
         shell: Shell::new(admin, csrf, Section::Administration),
         site_id,

@@ -17,6 +17,15 @@ impl FieldErrors {
             .or_insert_with(|| message.into());
     }
 
+    /// Returns the status of a page showing this form: 200, or 422 when it has errors.
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.messages.is_empty() && self.form.is_none()
     }
