@@ -338,7 +338,7 @@ fn client_manager_statements(provider_id: ProviderId, view: &View) -> Vec<ListQu
     ]
 }
 
-/// The statements the Assets tab runs for a search and a site: the count, then the page.
+/// Builds the statements the Assets tab runs for a search and a site: the count, then the page.
 fn assets_statements(provider_id: ProviderId, client_id: ClientId, site: i64) -> Vec<ListQuery> {
     let filter = calserve::assets::AssetFilter {
         search: "fluke".to_owned(),

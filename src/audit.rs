@@ -42,7 +42,7 @@ pub struct Change {
     pub after: String,
 }
 
-/// Who made a change: a signed-in employee, or a command-line run.
+/// The author of a change: a signed-in employee, or a command-line run.
 #[derive(Clone, Debug)]
 pub enum Actor<'a> {
     Staff(&'a Staff),
@@ -105,7 +105,7 @@ pub struct Event {
     pub changes: Vec<Change>,
 }
 
-/// The events of one record, newest first, at most `limit`.
+/// Loads the events of one record, newest first, at most `limit`.
 pub async fn history(
     db: &Db,
     provider_id: ProviderId,
@@ -129,7 +129,7 @@ pub async fn history(
         .map(|row| {
             let changes: String = row.try_get("changes")?;
             let changes = serde_json::from_str(&changes).unwrap_or_else(|error| {
-                tracing::error!(%error, entity_id, "an audit event holds invalid JSON");
+                tracing::error!(%error, entity_id, "an audit event contains invalid JSON");
                 Vec::new()
             });
             Ok(Event {

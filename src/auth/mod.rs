@@ -118,7 +118,7 @@ impl FromRequestParts<AppState> for Admin {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let staff = Staff::from_request_parts(parts, state).await?;
         if !staff.is_admin() {
-            tracing::info!(employee_id = %staff.employee_id, path = %parts.uri.path(), "non-administrator refused an administration page");
+            tracing::info!(employee_id = %staff.employee_id, path = %parts.uri.path(), "administration page rejected for a non-administrator");
             return Err(AppError::Forbidden);
         }
         Ok(Admin(staff))
@@ -133,7 +133,7 @@ impl std::ops::Deref for Admin {
     }
 }
 
-/// A random 256-bit token, URL-safe base64, for session and form tokens.
+/// Generates a random 256-bit token, URL-safe base64, for session and form tokens.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);

@@ -32,7 +32,7 @@ pub struct ClientSite {
 }
 
 impl ClientSite {
-    /// The site-type flags that are set, for lists.
+    /// Returns the labels of the site-type flags that are set, for lists.
     pub fn kinds(&self) -> Vec<&'static str> {
         [
             (self.is_science_facility, "Science facility"),
@@ -46,7 +46,7 @@ impl ClientSite {
     }
 }
 
-/// Where an address printed for a site comes from.
+/// The origin of an address printed for a site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AddressSource {
     /// The site's own address.
@@ -68,7 +68,7 @@ impl EffectiveAddress {
     }
 }
 
-/// The billing and shipping addresses every document and export prints for a site: the site's
+/// Returns the billing and shipping addresses every document and export prints for a site: the site's
 /// own address, or the client's headquarters address when the site inherits it. An inherited
 /// shipping address is the headquarters' shipping address, which may itself be "same as billing".
 pub fn effective_address(
@@ -165,7 +165,7 @@ fn flag(value: bool) -> String {
 }
 
 impl SiteForm {
-    /// A new site inherits both addresses.
+    /// Returns the form of a new site, which inherits both addresses.
     pub fn new_site() -> SiteForm {
         SiteForm {
             billing_inherited: "on".to_owned(),
@@ -348,7 +348,8 @@ mod tests {
         form.billing_line1 = "ignored".into();
         let input = form.validate().unwrap();
         assert!(input.billing.is_empty());
-        assert!(input.billing_inherited && input.shipping_inherited);
+        assert!(input.billing_inherited);
+        assert!(input.shipping_inherited);
     }
 
     #[test]

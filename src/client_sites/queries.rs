@@ -38,7 +38,7 @@ fn from_row(row: &Row) -> Result<ClientSite, sqlx::Error> {
     })
 }
 
-/// The client's sites, active ones first, then by name.
+/// Lists the client's sites, active ones first, then by name.
 pub async fn list(
     db: &Db,
     provider_id: ProviderId,
@@ -53,7 +53,8 @@ pub async fn list(
     rows.iter().map(from_row).collect()
 }
 
-/// One site of the client; a site of another client or provider is `None`, like a missing one.
+/// Finds one site of the client. A site of another client or provider is `None`, like a
+/// missing one.
 pub async fn find(
     db: &Db,
     provider_id: ProviderId,
@@ -100,7 +101,7 @@ pub async fn options(
         .collect()
 }
 
-/// How many assets a site holds; a site with assets is archived, never deleted.
+/// Counts the assets at a site, because a site with assets is archived, never deleted.
 pub async fn count_assets(tx: &mut Tx, site_id: ClientSiteId) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT COUNT(*) AS assets FROM assets WHERE site_id = $1")
         .bind(site_id.0)
@@ -109,7 +110,7 @@ pub async fn count_assets(tx: &mut Tx, site_id: ClientSiteId) -> Result<i64, sql
         .try_get("assets")
 }
 
-/// Why a site could not be saved, beyond the form's own checks.
+/// A reason a site could not be saved, beyond the form's own checks.
 #[derive(Debug)]
 pub enum SaveError {
     DuplicateCode,

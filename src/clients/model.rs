@@ -25,7 +25,7 @@ impl ClientStatus {
         ClientStatus::Hidden,
     ];
 
-    /// The stored and API name.
+    /// Returns the stored and API name.
     pub fn as_str(self) -> &'static str {
         match self {
             ClientStatus::Prospect => "Prospect",
@@ -121,7 +121,7 @@ impl Address {
         *self == Address::default()
     }
 
-    /// One line for lists and history: "12 Main St, Wichita, KS 67202, US".
+    /// Formats the address on one line for lists and history: "12 Main St, Wichita, KS 67202, US".
     pub fn one_line(&self) -> String {
         let city_line = [
             self.city.as_str(),
@@ -505,7 +505,7 @@ impl HeadquartersForm {
     }
 }
 
-/// The folded text the Client Manager searches: name, custom name, account number, legacy id,
+/// Builds the folded text the Client Manager searches: name, custom name, account number, legacy id,
 /// domain and alternative names.
 pub fn search_text(input: &CompanyInput, account_number: &str) -> String {
     [

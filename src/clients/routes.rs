@@ -47,7 +47,7 @@ struct Choices {
     categories: Vec<SelectOption>,
 }
 
-/// The name of a site's active default representative, or "none".
+/// Returns the name of a site's active default representative, or "none".
 fn site_default_name(site: &crate::provider_sites::ProviderSite) -> String {
     let name = &site.default_representative_name;
     if name.is_empty() || name.ends_with("(inactive)") {
@@ -72,8 +72,8 @@ async fn choices(state: &AppState, staff: &Staff, serving_site: &str) -> AppResu
         ),
         None => "Use the serving site's default (no serving site chosen)".to_owned(),
     };
-    // The option names the default of the site chosen when the page was drawn; the hint lists
-    // every site's default for when the serving site is changed in the same edit.
+    // The option names the default of the site chosen when the page was drawn. The hint lists
+    // every site's default, for when the serving site is changed in the same edit.
     let site_defaults = sites
         .iter()
         .map(|site| format!("{}: {}", site.name, site_default_name(site)))
@@ -159,7 +159,7 @@ async fn new_page(
     .await
 }
 
-/// The signed-in employee's home site, else the provider's first site.
+/// Returns the signed-in employee's home site, else the provider's first site.
 async fn default_serving_site(state: &AppState, staff: &Staff) -> AppResult<String> {
     let employee_home =
         sqlx::query_scalar::<_, Option<i64>>("SELECT home_site_id FROM employees WHERE id = $1")
@@ -598,7 +598,7 @@ async fn save_company(
     Ok(see_other(&format!("/clients/{client_id}/account?saved=1")))
 }
 
-/// The fields where the saved client differs from the submitted form.
+/// Lists the fields where the saved client differs from the submitted form.
 async fn company_conflicts(
     state: &AppState,
     staff: &Staff,

@@ -21,7 +21,7 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 /// A row from either database.
 pub type Row = AnyRow;
 
-/// Which database the pool talks to.
+/// The kind of database the pool is connected to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -59,8 +59,8 @@ impl Db {
             Backend::Sqlite => options.after_connect(|conn, _meta| {
                 Box::pin(async move {
                     // Memory-mapped reads and a 32 MiB page cache per connection keep the
-                    // manager pages' index scans off the read() path; both are upper bounds
-                    // that SQLite fills only as the database is read.
+                    // manager pages' index scans off the read() path. Both are upper bounds,
+                    // which SQLite fills only as the database is read.
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                          PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
@@ -92,14 +92,14 @@ impl Db {
         self.pool.begin().await
     }
 
-    /// Checks that the database answers a trivial query.
+    /// Checks that the database responds to a trivial query.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 }
 
-/// The current time as stored in the database: RFC 3339 in UTC with whole seconds.
+/// Returns the current time as stored in the database: RFC 3339 in UTC with whole seconds.
 pub fn now() -> String {
     format_timestamp(chrono::Utc::now())
 }
@@ -108,7 +108,7 @@ pub fn format_timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Whether an error is a unique-constraint violation of `index`, whose last column is `column`, so
+/// Checks whether an error is a unique-constraint violation of `index`, whose last column is `column`, so
 /// the caller can turn it into a field error.
 pub fn is_unique_violation(error: &sqlx::Error, index: &str, column: &str) -> bool {
     let sqlx::Error::Database(db_error) = error else {

@@ -32,7 +32,7 @@ fn from_row(row: &Row) -> Result<Employee, sqlx::Error> {
     })
 }
 
-/// Every employee of the provider, active ones first, then by name.
+/// Lists every employee of the provider, active ones first, then by name.
 pub async fn list(db: &Db, provider_id: ProviderId) -> Result<Vec<Employee>, sqlx::Error> {
     let sql = format!("{SELECT_EMPLOYEE} ORDER BY e.active DESC, e.last_name, e.first_name, e.id");
     let rows = sqlx::query(&sql)
@@ -101,7 +101,7 @@ pub async fn active_options(
     options(db, provider_id, true).await
 }
 
-/// Every employee, inactive ones included, for filters over past assignments.
+/// Lists every employee, inactive ones included, for filters over past assignments.
 pub async fn all_options(
     db: &Db,
     provider_id: ProviderId,
@@ -167,7 +167,7 @@ fn name_of(row: Option<Row>) -> String {
     .unwrap_or_default()
 }
 
-/// Why an employee could not be saved, beyond the form's own checks.
+/// A reason an employee could not be saved, beyond the form's own checks.
 #[derive(Debug)]
 pub enum SaveError {
     DuplicateEmail,
@@ -276,7 +276,7 @@ pub async fn set_active(
     Ok(())
 }
 
-/// How many active administrators the provider has, so the last one cannot be removed.
+/// Counts the provider's active administrators, so the last one cannot be removed.
 pub async fn active_administrators(
     tx: &mut Tx,
     provider_id: ProviderId,
@@ -291,7 +291,7 @@ pub async fn active_administrators(
     .try_get("administrators")
 }
 
-/// Whether a site id belongs to the provider, for validating the home site.
+/// Checks whether a site id belongs to the provider, for validating the home site.
 pub async fn site_belongs(
     db: &Db,
     provider_id: ProviderId,

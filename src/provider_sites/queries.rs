@@ -45,7 +45,7 @@ fn from_row(row: &Row) -> Result<ProviderSite, sqlx::Error> {
     })
 }
 
-/// Every site of the provider, by name.
+/// Lists every site of the provider, by name.
 pub async fn list(db: &Db, provider_id: ProviderId) -> Result<Vec<ProviderSite>, sqlx::Error> {
     let sql = format!("{SELECT_SITE} ORDER BY s.name, s.id");
     let rows = sqlx::query(&sql)
@@ -55,7 +55,7 @@ pub async fn list(db: &Db, provider_id: ProviderId) -> Result<Vec<ProviderSite>,
     rows.iter().map(from_row).collect()
 }
 
-/// One site of the provider; a site of another provider is `None`, like a missing one.
+/// Finds one site of the provider. A site of another provider is `None`, like a missing one.
 pub async fn find(
     db: &Db,
     provider_id: ProviderId,
@@ -99,7 +99,7 @@ pub async fn list_options(
         .collect()
 }
 
-/// Why a site could not be saved, beyond the form's own checks.
+/// A reason a site could not be saved, beyond the form's own checks.
 #[derive(Debug)]
 pub enum SaveError {
     DuplicateCode,

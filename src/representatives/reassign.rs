@@ -38,7 +38,7 @@ pub struct AffectedClient {
     pub through: String,
 }
 
-/// The clients whose representative is, or falls back to, `from`: client-specific assignments to
+/// Finds the clients whose representative is, or falls back to, `from`: client-specific assignments to
 /// `from`, and clients without an active client-specific representative served by a site whose
 /// default is `from`.
 pub async fn affected_clients(
@@ -99,7 +99,7 @@ impl Preview {
     }
 }
 
-/// What a reassignment changed.
+/// The number of assignments a reassignment moved, by kind.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ReassignOutcome {
     pub clients: usize,
@@ -109,8 +109,8 @@ pub struct ReassignOutcome {
 }
 
 /// Moves every client-specific assignment, every site default and every account-manager
-/// assignment from `from` to `to` (or to
-/// nobody), recording each change in the audit trail, inside the caller's transaction.
+/// assignment from `from` to `to`, or clears them when `to` is `None`. Each change is recorded
+/// in the audit trail, inside the caller's transaction.
 pub async fn reassign(
     tx: &mut Tx,
     provider_id: ProviderId,
@@ -315,11 +315,7 @@ async fn reassign_page(
         sites: form.sites.unwrap_or(0),
         managed_clients: form.managers.unwrap_or(0),
     });
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     Ok(render_status(
         status,
         &ReassignPage {

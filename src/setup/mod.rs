@@ -19,7 +19,7 @@ use crate::provider_sites::SiteForm;
 use crate::text::clean;
 use crate::web::FieldErrors;
 
-/// Whether at least one provider exists.
+/// Checks whether at least one provider exists.
 pub async fn is_done(db: &Db) -> Result<bool, sqlx::Error> {
     let row = sqlx::query("SELECT COUNT(*) AS providers FROM providers")
         .fetch_one(&db.pool)
@@ -27,7 +27,7 @@ pub async fn is_done(db: &Db) -> Result<bool, sqlx::Error> {
     Ok(row.try_get::<i64, _>("providers")? > 0)
 }
 
-/// Everything setup asks for, as typed.
+/// The setup form's fields, as typed.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct SetupForm {
@@ -41,7 +41,7 @@ pub struct SetupForm {
     pub password: String,
 }
 
-/// What setup created.
+/// The ids of the records setup created.
 #[derive(Clone, Copy, Debug)]
 pub struct Created {
     pub provider_id: ProviderId,

@@ -71,7 +71,7 @@ pub fn to_xlsx(sheet_name: &str, table: &Table) -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
-/// The CSV download of a table, written off the async workers.
+/// Builds the CSV download of a table, written off the async workers.
 pub async fn csv_download(file_stem: String, table: Table) -> AppResult<Response> {
     let body = tokio::task::spawn_blocking(move || to_csv(&table))
         .await
@@ -85,7 +85,7 @@ pub async fn csv_download(file_stem: String, table: Table) -> AppResult<Response
     ))
 }
 
-/// The XLSX download of a table, written off the async workers.
+/// Builds the XLSX download of a table, written off the async workers.
 pub async fn xlsx_download(
     file_stem: String,
     sheet_name: &'static str,
@@ -103,7 +103,8 @@ pub async fn xlsx_download(
     ))
 }
 
-/// A download response; the file name keeps letters, digits, '-' and '_' of the stem.
+/// Builds a download response whose file name keeps the letters, digits, '-' and '_' of the
+/// stem.
 fn attachment(content_type: &str, file_stem: &str, extension: &str, body: Vec<u8>) -> Response {
     let stem: String = file_stem
         .chars()
@@ -144,7 +145,7 @@ mod tests {
     }
 
     #[test]
-    fn csv_starts_with_a_byte_order_mark_and_guards_cells() {
+    fn csv_has_bom_and_guarded_cells() {
         let table = Table {
             headings: vec!["Name"],
             rows: vec![vec!["=cmd".to_owned()]],

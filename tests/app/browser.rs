@@ -388,7 +388,9 @@ db_tests! {
         browser.fill("service_interval_months", "6").await;
         browser.click_text("Save").await;
         let assets = browser.wait_for_text("MT-5521").await;
-        assert!(assets.contains("Digital caliper") && assets.contains("MT-5521") && assets.contains("2026-08-01"), "{assets}");
+        assert!(assets.contains("Digital caliper"), "{assets}");
+        assert!(assets.contains("MT-5521"), "{assets}");
+        assert!(assets.contains("2026-08-01"), "the next service date was not computed: {assets}");
 
         // A pink sticker on Orders, then Clear and Save.
         browser.click(".client-tab:nth-child(2) summary").await;
@@ -435,14 +437,16 @@ db_tests! {
         browser.click_text("Apply filters").await;
         browser.wait_for_address_containing(&format!("rep={}", dana.id)).await;
         let page = browser.text().await;
-        assert!(page.contains("Zürich Precision") && page.contains("Dana Metrology"), "{page}");
+        assert!(page.contains("Zürich Precision"), "{page}");
+        assert!(page.contains("Dana Metrology"), "{page}");
         assert!(!page.contains("Eli Gauges"), "a client of another representative is listed");
 
         // Search within the filter, accent-insensitive.
         browser.fill("cm-q", "zurich").await;
         browser.click_text("Search").await;
         let page = browser.wait_for_text("1–1 of 1").await;
-        assert!(page.contains("Zürich Precision") && !page.contains("Dana Metrology"), "{page}");
+        assert!(page.contains("Zürich Precision"), "{page}");
+        assert!(!page.contains("Dana Metrology"), "the search did not narrow the list: {page}");
         assert!(browser.path().await.contains("q=zurich"), "the search is not in the address");
 
         // Export of the current view.
@@ -454,7 +458,7 @@ db_tests! {
         assert!(lines[1].contains(&dana.email), "the representative's email is not exported: {csv}");
         assert!(lines[1].contains("client-specific"), "the provenance is not exported: {csv}");
 
-        // The site default shows as such, and "No representative" finds nobody here.
+        // A client that inherits its representative shows the "site default" mark.
         browser.open(&format!("/clients?rep={}", eli.id)).await;
         let page = browser.wait_for_text("Eli Gauges").await;
         assert!(page.contains("site default"), "{page}");
